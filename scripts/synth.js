@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run synth [-- --variant a,b]`: synthesizes the lab app (main.ts) into dist/, all-or-nothing. The app is
+// written into a fresh temporary folder next to dist/; only when every chart synthesized does it replace dist/,
+// so a validation error leaves dist/ exactly as it was.
+const fs = require('fs');
+const path = require('path');
+const { load } = require('./ts-run');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function parseArgs(argv) {
+  const out = { variants: undefined, outdir: process.env.CDK8S_OUTDIR || path.join(ROOT, 'dist') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const key = eq > 0 ? a.slice(0, eq) : a;
+    const val = () => (eq > 0 ? a.slice(eq + 1) : argv[++i]);
+    if (key === '--variant' || key === '--variants') out.variants = val();
+    else if (key === '--outdir' || key === '-o') out.outdir = path.resolve(val());
+    else if (key === '--help' || key === '-h') out.help = true;
+    else throw new Error(`unknown argument ${a}; usage: npm run synth -- [--variant NAME[,NAME]] [--outdir DIR]`);
+  }
+  out.variants = out.variants ?? process.env.DATASTREAM_VARIANT ?? 'default';
+  return out;
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const lab = load(path.join(ROOT, 'main.ts'));
+  if (args.help) {
+    process.stdout.write(`usage: npm run synth -- [--variant NAME[,NAME]] [--outdir DIR]\nvariants: ${Object.keys(lab.VARIANTS).join(', ')}\n`);
+    return;
+  }
+  const outdir = args.outdir;
+  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}-`));
+  try {
+    lab.synthLab({ outdir: tmp, variants: args.variants });
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.stderr.write(`synth failed; ${path.relative(process.cwd(), outdir) || outdir}/ was left as it was.\n${e && e.message ? e.message : e}\n`);
+    process.exit(1);
+  }
+  const old = `${tmp}.old`;
+  if (fs.existsSync(outdir)) fs.renameSync(outdir, old);
+  fs.renameSync(tmp, outdir);
+  fs.rmSync(old, { recursive: true, force: true });
+  const files = fs.readdirSync(outdir).sort();
+  process.stdout.write(`${path.relative(process.cwd(), outdir) || outdir}/ (${args.variants}): ${files.join(', ')}\n`);
+}
+
+main();

@@ -6,3 +6,5 @@ export * from './validation';
 export * from './naming';
 export * from './images';
 export * from './scheduling';
+export * from './content-named-job';
+export * from './network-policy';

@@ -1,0 +1,8 @@
+export * from './profile';
+export * from './props';
+export * from './ports';
+export * from './redpanda';
+export * from './topic';
+export * from './seastar';
+export { resolveRedpanda, RedpandaSettings } from './settings';
+export { REDPANDA_RULES } from './validate';

@@ -3,9 +3,9 @@
 // `npm run synth [-- --variant a,b]`: synthesizes the lab app (main.ts) into dist/, all-or-nothing. The app is
 // written into a fresh temporary folder next to dist/; only when every chart synthesized does it replace dist/,
 // so a validation error leaves dist/ exactly as it was.
-const fs = require('fs');
 const path = require('path');
 const { load } = require('./ts-run');
+const { atomicSynth } = require('./atomic-synth');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -33,19 +33,13 @@ function main() {
     return;
   }
   const outdir = args.outdir;
-  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}-`));
+  let files;
   try {
-    lab.synthLab({ outdir: tmp, variants: args.variants });
+    files = atomicSynth(outdir, (tmp) => lab.synthLab({ outdir: tmp, variants: args.variants }));
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
     process.stderr.write(`synth failed; ${path.relative(process.cwd(), outdir) || outdir}/ was left as it was.\n${e && e.message ? e.message : e}\n`);
     process.exit(1);
   }
-  const old = `${tmp}.old`;
-  if (fs.existsSync(outdir)) fs.renameSync(outdir, old);
-  fs.renameSync(tmp, outdir);
-  fs.rmSync(old, { recursive: true, force: true });
-  const files = fs.readdirSync(outdir).sort();
   process.stdout.write(`${path.relative(process.cwd(), outdir) || outdir}/ (${args.variants}): ${files.join(', ')}\n`);
 }
 

@@ -4,5 +4,6 @@ export * from './ports';
 export * from './redpanda';
 export * from './topic';
 export * from './seastar';
-export { resolveRedpanda, RedpandaSettings } from './settings';
+export { resolveRedpanda } from './settings';
+export type { RedpandaSettings } from './settings';
 export { REDPANDA_RULES } from './validate';

@@ -45,7 +45,8 @@ function parseOr(f: (q: string) => number, q: string): number {
 /** Applies the profile and every default to the user's props. */
 export function resolveRedpanda(id: string, namespace: string, props: RedpandaProps): RedpandaSettings {
   const profile = props.profile ?? RedpandaProfile.LAB;
-  const p = PROFILE_DEFAULTS[profile];
+  // An unknown profile resolves with LAB defaults so that validation can report it.
+  const p = PROFILE_DEFAULTS[profile] ?? PROFILE_DEFAULTS[RedpandaProfile.LAB];
   const name = props.name ?? id;
   const cpu = props.resources?.cpu ?? p.cpu;
   const memory = props.resources?.memory ?? p.memory;

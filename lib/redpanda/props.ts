@@ -1,3 +1,4 @@
+import { NetworkPeer } from '../common/network-policy';
 import { AntiAffinity } from '../common/scheduling';
 import { KafkaTopicSpec } from '../kafka/topic-spec';
 import { RedpandaProfile } from './profile';
@@ -85,6 +86,17 @@ export interface RedpandaTls {
   readonly secretName?: string;
 }
 
+/** Who may reach the brokers when the NetworkPolicy is on. */
+export interface RedpandaNetworkPolicy {
+  /**
+   * Pods admitted on the client ports (Kafka 9093, admin 9644, HTTP proxy 8082, schema registry 8081). Brokers
+   * always reach each other and the configure Job reaches the brokers; the external NodePort listener stays open.
+   * `kubectl port-forward` is not affected by NetworkPolicies. For a KEDA scaler, admit KEDA's namespace.
+   * @default - only the brokers and the configure Job (add clients later with `allowFrom`)
+   */
+  readonly allowFrom?: NetworkPeer[];
+}
+
 /** Log level of the broker. */
 export enum RedpandaLogLevel {
   ERROR = 'error',
@@ -135,6 +147,8 @@ export interface RedpandaProps {
   readonly clusterConfig?: { [key: string]: string };
   /** Topics to create (more with `addTopic`). @default - none */
   readonly topics?: KafkaTopicSpec[];
+  /** A NetworkPolicy that admits only the brokers, the configure Job and the pods you name (more with `allowFrom`). @default - no NetworkPolicy */
+  readonly networkPolicy?: RedpandaNetworkPolicy;
   /** Emit a ServiceMonitor for `/public_metrics` (needs the Prometheus operator CRDs). @default false */
   readonly serviceMonitor?: boolean;
   /** Cluster DNS domain. @default 'cluster.local' */

@@ -3,6 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../common/config-hash';
+import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
+import { DatastreamValidationError, failureMessage } from '../common/validation';
 import { ContentNamedJob } from '../common/content-named-job';
 import { commonLabels, ComponentIdentity, selectorLabels } from '../common/labels';
 import { resolveNamespace } from '../common/naming';
@@ -56,6 +58,10 @@ export class Redpanda extends Construct implements IKafkaCluster {
   /** The StatefulSet. */
   public readonly statefulSet: k8s.KubeStatefulSet;
   private readonly topics: RedpandaTopic[] = [];
+  private readonly allowedPeers: NetworkPeer[] = [];
+  private networkPolicy?: k8s.KubeNetworkPolicy;
+  private readonly podLabels: { [key: string]: string };
+  private readonly jobLabels: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: RedpandaProps = {}) {
     super(scope, id);
@@ -75,6 +81,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
     const selector = selectorLabels(identity);
     const labels = commonLabels(identity);
     this.brokerSelector = selector;
+    this.podLabels = labels;
     const meta = (name: string) => ({ name, namespace, labels });
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta(n.serviceAccount), automountServiceAccountToken: false });
@@ -259,6 +266,9 @@ export class Redpanda extends Construct implements IKafkaCluster {
     // spec, so unchanged output re-applies as a no-op and a change runs a new Job.
     for (const t of props.topics ?? []) this.addTopic(t.topicName, t);
     const jobLabels = commonLabels({ ...identity, component: 'configure' });
+    this.jobLabels = selectorLabels({ ...identity, component: 'configure' });
+    if (props.networkPolicy) this.allowFrom(...(props.networkPolicy.allowFrom ?? []));
+    if (props.networkPolicy && !this.networkPolicy) this.networkPolicy = this.emitNetworkPolicy();
     new ContentNamedJob(this, 'configure-job', n.configureJob, {
       metadata: { namespace, labels: jobLabels },
       spec: {
@@ -310,6 +320,50 @@ export class Redpanda extends Construct implements IKafkaCluster {
     const topic = new RedpandaTopic(this, `topic-${topicName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`, { ...options, topicName, cluster: this });
     this.topics.push(topic);
     return topic;
+  }
+
+  /**
+   * Admits pods to the client ports (Kafka, admin, HTTP proxy, schema registry) through this cluster's
+   * NetworkPolicy, creating the policy on first use: from then on only the brokers, the configure Job and the
+   * admitted pods reach the brokers.
+   */
+  public allowFrom(...peers: NetworkPeer[]): void {
+    const bad = peers.filter((p) => !isNetworkPeer(p));
+    if (bad.length) {
+      const message = failureMessage(this, 'Redpanda.allowFrom', 'peers', bad, NETWORK_PEER_ALLOWED);
+      throw new DatastreamValidationError([{ path: this.node.path, prop: 'peers', value: bad, message }]);
+    }
+    this.allowedPeers.push(...peers);
+    if (!this.networkPolicy) this.networkPolicy = this.emitNetworkPolicy();
+  }
+
+  /** Peers admitted so far. */
+  public get allowedClients(): NetworkPeer[] {
+    return [...this.allowedPeers];
+  }
+
+  private emitNetworkPolicy(): k8s.KubeNetworkPolicy {
+    const s = this.settings;
+    const tcp = (p: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) });
+    const clientPorts = [REDPANDA_PORTS.kafka, REDPANDA_PORTS.admin, REDPANDA_PORTS.http, REDPANDA_PORTS.schemaRegistry].map(tcp);
+    return new k8s.KubeNetworkPolicy(this, 'network-policy', {
+      metadata: { name: s.name, namespace: this.namespace, labels: this.podLabels },
+      spec: {
+        podSelector: { matchLabels: this.brokerSelector },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({
+          produce: () => [
+            // Brokers talk to each other on every port (Raft RPC, Kafka, admin).
+            { from: [{ podSelector: { matchLabels: this.brokerSelector } }], ports: [...clientPorts, tcp(REDPANDA_PORTS.rpc)] },
+            // The configure Job creates topics and users.
+            { from: [{ podSelector: { matchLabels: this.jobLabels } }], ports: [tcp(REDPANDA_PORTS.kafka), tcp(REDPANDA_PORTS.admin)] },
+            ...(this.allowedPeers.length ? [{ from: this.allowedPeers.map(networkPolicyPeer), ports: clientPorts }] : []),
+            // The external listener is meant for clients outside the cluster.
+            ...(s.external ? [{ ports: [tcp(REDPANDA_PORTS.kafkaExternal)] }] : []),
+          ],
+        }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
   }
 
   /** Topics declared on this cluster. */

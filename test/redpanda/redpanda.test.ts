@@ -300,3 +300,38 @@ describe('warnings', () => {
   });
   test('none for the defaults', () => expect(warningsOf(build().chart)).toEqual([]));
 });
+
+describe('NetworkPolicy', () => {
+  test('none by default', () => expect(all(build().objs, 'NetworkPolicy')).toHaveLength(0));
+
+  test('brokers, the configure Job and the named pods reach the brokers; nothing else', () => {
+    const chart = labChart();
+    const rp = new Redpanda(chart, 'rp', { networkPolicy: { allowFrom: [{ podLabels: { app: 'chatbot' } }] } });
+    rp.allowFrom({ namespace: 'keda' });
+    const np = only(synth(chart), 'NetworkPolicy', 'rp');
+    expect(np.spec.podSelector.matchLabels).toEqual(rp.brokerSelector);
+    expect(np.spec.policyTypes).toEqual(['Ingress']);
+    const rules = np.spec.ingress.map((r: any) => [r.from, r.ports.map((p: any) => p.port)]);
+    expect(rules).toEqual([
+      [[{ podSelector: { matchLabels: rp.brokerSelector } }], [9093, 9644, 8082, 8081, 33145]],
+      [[{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redpanda', 'app.kubernetes.io/instance': 'rp', 'app.kubernetes.io/component': 'configure' } } }], [9093, 9644]],
+      [[{ podSelector: { matchLabels: { app: 'chatbot' } } }, { podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keda' } } }], [9093, 9644, 8082, 8081]],
+    ]);
+    // The Job's pods carry the labels the policy admits.
+    const job = only(synth(chart), 'Job');
+    expect(job.spec.template.metadata.labels).toMatchObject(rules[1][0][0].podSelector.matchLabels);
+    expect(validateK8sObjects(synth(chart))).toEqual([]);
+  });
+
+  test('the external listener stays reachable from outside', () => {
+    const chart = labChart();
+    new Redpanda(chart, 'rp', { external: { addresses: ['127.0.0.1'] }, networkPolicy: {} });
+    const np = only(synth(chart), 'NetworkPolicy');
+    expect(np.spec.ingress[np.spec.ingress.length - 1]).toEqual({ ports: [{ protocol: 'TCP', port: 9094 }] });
+  });
+
+  test('allowFrom rejects an empty peer, naming the value', () => {
+    const rp = new Redpanda(labChart(), 'rp');
+    expect(errorOf(() => rp.allowFrom({})).message).toMatch(/\[test\/rp\] Redpanda.allowFrom prop 'peers': \[\{\}\] is invalid; allowed: peers with podLabels, namespace or namespaceLabels/);
+  });
+});

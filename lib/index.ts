@@ -1,3 +1,4 @@
 export * from './common';
 export * from './kafka';
 export * from './redpanda';
+export * from './qdrant';

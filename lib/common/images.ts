@@ -14,6 +14,8 @@ export const VERSIONS = {
   /** Kafka version run by Strimzi 1.2.0 (its default) and the matching KRaft metadata version. */
   strimziKafka: '4.3.1',
   strimziMetadata: '4.3-IV0',
+  /** The Strimzi cluster operator (and CRD) release the Strimzi constructs are written against. */
+  strimziOperator: '1.2.0',
 } as const;
 
 /** `repository:tag`. */

@@ -1,0 +1,337 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../common/config-hash';
+import { commonLabels, ComponentIdentity, selectorLabels } from '../common/labels';
+import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
+import { resolveNamespace } from '../common/naming';
+import { spreadAffinity } from '../common/scheduling';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
+import { DatastreamValidationError, failureMessage } from '../common/validation';
+import { SecretKeyReference } from '../kafka/cluster';
+import { grpcUrl, httpUrl, probeTimings, qdrantNames, renderConfig, renderStartScript } from './model';
+import { QDRANT_CONFIG_FILES, QDRANT_PATHS, QDRANT_PORT_NAMES, QDRANT_PORTS, QDRANT_UID, QDRANT_VOLUMES } from './ports';
+import { QdrantConnectionEnvOptions, QdrantProps } from './props';
+import { QdrantSettings, resolveQdrant } from './settings';
+import { validateQdrant } from './validate';
+
+const KIND = 'Qdrant';
+/** Label on the headless Service, so the ServiceMonitor selects it and not the client Service (no double scrapes). */
+export const QDRANT_HEADLESS_LABEL = 'datastream.cdk8s.io/headless';
+const q = (v: string) => k8s.Quantity.fromString(v);
+
+/**
+ * A Qdrant deployment that application charts, the verify command and NetworkPolicies wire to by reference:
+ * nobody types its address, its ports or the name of its API key Secret.
+ */
+export interface IQdrant extends IConstruct {
+  /** Namespace of the peers. */
+  readonly namespace: string;
+  /** Name of the client Service (HTTP 6333, gRPC 6334), e.g. `qdrant`: `kubectl port-forward svc/<serviceName> 6333:6333`. */
+  readonly serviceName: string;
+  /** Name of the headless Service (per-peer DNS names, p2p 6335). */
+  readonly headlessServiceName: string;
+  /** REST URL through the client Service, e.g. `http://qdrant.lab.svc.cluster.local:6333`. */
+  readonly url: string;
+  /** gRPC URL through the client Service, e.g. `http://qdrant.lab.svc.cluster.local:6334`. */
+  readonly grpcUrl: string;
+  /** REST port (6333). */
+  readonly httpPort: number;
+  /** gRPC port (6334). */
+  readonly grpcPort: number;
+  /** Number of peers. */
+  readonly replicas: number;
+  /** Labels that select the Qdrant pods (for NetworkPolicies). */
+  readonly podSelector: { [key: string]: string };
+  /** Where the admin API key lives. @default - no API key */
+  readonly apiKeySecret?: SecretKeyReference;
+  /** Where the read-only API key lives. @default - no read-only key */
+  readonly readOnlyApiKeySecret?: SecretKeyReference;
+  /**
+   * Environment variables for an application container: the URL and, when Qdrant has one, the API key from
+   * its Secret (secretKeyRef; the value never appears in the output).
+   */
+  connectionEnv(options?: QdrantConnectionEnvOptions): k8s.EnvVar[];
+  /** Admits these pods to the HTTP and gRPC ports; turns the NetworkPolicy on if it was off. */
+  allowFrom(...peers: NetworkPeer[]): void;
+}
+
+/**
+ * Qdrant on a plain StatefulSet, PodSecurity `restricted` by default: the `-unprivileged` image, no root init
+ * container, a read-only root filesystem, configuration from typed props, API keys only through secretKeyRef.
+ * With more than one replica the peers form a Raft cluster through the headless Service, with a PDB and
+ * anti-affinity. The seed's drill works against it: `kubectl port-forward svc/qdrant 6333:6333 -n lab`, then
+ * `curl http://localhost:6333/collections`.
+ */
+export class Qdrant extends Construct implements IQdrant {
+  public readonly namespace: string;
+  public readonly serviceName: string;
+  public readonly headlessServiceName: string;
+  public readonly url: string;
+  public readonly grpcUrl: string;
+  public readonly httpPort: number = QDRANT_PORTS.http;
+  public readonly grpcPort: number = QDRANT_PORTS.grpc;
+  public readonly replicas: number;
+  public readonly podSelector: { [key: string]: string };
+  public readonly apiKeySecret?: SecretKeyReference;
+  public readonly readOnlyApiKeySecret?: SecretKeyReference;
+  /** Resolved settings (every default applied). */
+  public readonly settings: QdrantSettings;
+  /** The StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The ConfigMap with config.yaml and start.sh. */
+  public readonly configMap: k8s.KubeConfigMap;
+  private readonly allowedPeers: NetworkPeer[] = [];
+  private networkPolicy?: k8s.KubeNetworkPolicy;
+  private readonly labels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: QdrantProps = {}) {
+    super(scope, id);
+    const namespace = resolveNamespace(this, KIND, props.namespace);
+    const s = resolveQdrant(id, namespace, props);
+    validateQdrant(this, s);
+    this.settings = s;
+    const n = qdrantNames(s);
+    this.namespace = namespace;
+    this.serviceName = n.clientService;
+    this.headlessServiceName = n.headlessService;
+    this.url = httpUrl(s);
+    this.grpcUrl = grpcUrl(s);
+    this.replicas = s.replicas;
+    this.apiKeySecret = s.apiKeySecret;
+    this.readOnlyApiKeySecret = s.readOnlyApiKeySecret;
+
+    const identity: ComponentIdentity = { app: 'qdrant', instance: s.name, component: 'database', version: s.image.split('@')[0].split(':').pop() };
+    const selector = selectorLabels(identity);
+    const labels = commonLabels(identity);
+    this.podSelector = selector;
+    this.labels = labels;
+    const meta = (name: string) => ({ name, namespace, labels });
+
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta(n.serviceAccount), automountServiceAccountToken: false });
+
+    const configData = {
+      [QDRANT_CONFIG_FILES.config]: renderConfig(s),
+      [QDRANT_CONFIG_FILES.startScript]: renderStartScript(s),
+    };
+    this.configMap = new k8s.KubeConfigMap(this, 'config', { metadata: meta(n.config), data: configData });
+
+    const port = (name: string, p: number) => ({ name, port: p, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+    new k8s.KubeService(this, 'service', {
+      metadata: meta(n.clientService),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        // No p2p here: the peer port accepts writes and belongs to the peers only.
+        ports: [port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http), port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc)],
+      },
+    });
+    new k8s.KubeService(this, 'headless-service', {
+      metadata: { ...meta(n.headlessService), labels: { ...labels, [QDRANT_HEADLESS_LABEL]: 'true' } },
+      spec: {
+        clusterIp: 'None',
+        // Peers must resolve each other before they are Ready: readiness itself waits for consensus.
+        publishNotReadyAddresses: true,
+        selector,
+        ports: [
+          port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http),
+          port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc),
+          port(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p),
+        ],
+      },
+    });
+
+    const secretEnv = (name: string, ref: SecretKeyReference): k8s.EnvVar => ({
+      name,
+      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+    });
+    const env: k8s.EnvVar[] = [
+      { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+      { name: 'QDRANT_INIT_FILE_PATH', value: QDRANT_PATHS.initFile },
+      ...(s.apiKeySecret ? [secretEnv('QDRANT__SERVICE__API_KEY', s.apiKeySecret)] : []),
+      ...(s.readOnlyApiKeySecret ? [secretEnv('QDRANT__SERVICE__READ_ONLY_API_KEY', s.readOnlyApiKeySecret)] : []),
+    ];
+    const containerPort = (name: string, p: number) => ({ name, containerPort: p, protocol: 'TCP' });
+    const httpGet = (path: string) => ({ path, port: k8s.IntOrString.fromString(QDRANT_PORT_NAMES.http), scheme: 'HTTP' });
+    const t = probeTimings(s);
+    const snapshotsClaim = s.snapshotsSize !== undefined;
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: meta(n.statefulSet),
+      spec: {
+        serviceName: n.headlessService,
+        replicas: s.replicas,
+        // OrderedReady would deadlock a new cluster: peer 0 is not Ready until the others have joined.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(configData) } },
+          spec: {
+            serviceAccountName: n.serviceAccount,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 60,
+            securityContext: restrictedPodSecurityContext({ runAsUser: QDRANT_UID }),
+            ...(s.replicas > 1 ? spreadAffinity(selector, s.antiAffinity) : {}),
+            containers: [
+              {
+                name: 'qdrant',
+                image: s.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['/bin/bash', `${QDRANT_PATHS.configDir}/${QDRANT_CONFIG_FILES.startScript}`],
+                env,
+                ports: [
+                  containerPort(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http),
+                  containerPort(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc),
+                  containerPort(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p),
+                ],
+                resources: {
+                  requests: { cpu: q(s.cpu), memory: q(s.memory) },
+                  limits: { memory: q(s.memory) },
+                },
+                // Health endpoints need no API key. /livez answers once the HTTP server runs (after collections
+                // load); /readyz, in cluster mode, also waits for consensus and local shards.
+                startupProbe: { httpGet: httpGet('/livez'), ...t.startup },
+                readinessProbe: { httpGet: httpGet('/readyz'), ...t.readiness },
+                livenessProbe: { httpGet: httpGet('/livez'), ...t.liveness },
+                // Let the endpoints controller take the pod out of the Services before Qdrant stops.
+                lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+                securityContext: restrictedContainerSecurityContext({ runAsUser: QDRANT_UID, readOnlyRootFilesystem: true }),
+                volumeMounts: [
+                  { name: QDRANT_VOLUMES.storage, mountPath: QDRANT_PATHS.storage },
+                  { name: QDRANT_VOLUMES.snapshots, mountPath: QDRANT_PATHS.snapshots },
+                  { name: QDRANT_VOLUMES.init, mountPath: QDRANT_PATHS.init },
+                  { name: QDRANT_VOLUMES.tmp, mountPath: QDRANT_PATHS.tmp },
+                  { name: QDRANT_VOLUMES.config, mountPath: QDRANT_PATHS.configDir, readOnly: true },
+                ],
+              },
+            ],
+            volumes: [
+              { name: QDRANT_VOLUMES.config, configMap: { name: n.config, defaultMode: 0o444 } },
+              { name: QDRANT_VOLUMES.init, emptyDir: {} },
+              { name: QDRANT_VOLUMES.tmp, emptyDir: {} },
+              ...(snapshotsClaim ? [] : [{ name: QDRANT_VOLUMES.snapshots, emptyDir: {} }]),
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          claimTemplate(QDRANT_VOLUMES.storage, selector, s.storageSize, s.storageClassName),
+          ...(snapshotsClaim ? [claimTemplate(QDRANT_VOLUMES.snapshots, selector, s.snapshotsSize!, s.snapshotsStorageClassName)] : []),
+        ],
+      },
+    });
+
+    if (s.replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: meta(n.pdb),
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: selector },
+          // A peer stuck NotReady (e.g. waiting for shards) must not block node drains forever.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+
+    if (s.networkPolicy) this.allowFrom(...s.networkPolicy.allowFrom);
+
+    if (s.serviceMonitor) {
+      // /metrics needs a key once keys are set; prefer the read-only one.
+      const key = s.readOnlyApiKeySecret ?? s.apiKeySecret;
+      new ServiceMonitor(this, 'service-monitor', {
+        metadata: meta(n.serviceMonitor),
+        spec: {
+          // The headless Service reaches every peer, Ready or not.
+          selector: { matchLabels: { ...selector, [QDRANT_HEADLESS_LABEL]: 'true' } },
+          endpoints: [
+            {
+              port: QDRANT_PORT_NAMES.http,
+              path: '/metrics',
+              interval: '30s',
+              scrapeTimeout: '10s',
+              scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+              authorization: key ? { type: 'Bearer', credentials: { name: key.secretName, key: key.key } } : undefined,
+            },
+          ],
+        },
+      });
+    }
+  }
+
+  public connectionEnv(options: QdrantConnectionEnvOptions = {}): k8s.EnvVar[] {
+    const urlVariable = options.urlVariable ?? 'QDRANT_URL';
+    const apiKeyVariable = options.apiKeyVariable ?? 'QDRANT_API_KEY';
+    const failures: { prop: string; value: unknown; allowed: string }[] = [];
+    const envName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+    if (!envName.test(urlVariable)) failures.push({ prop: 'urlVariable', value: urlVariable, allowed: 'an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)' });
+    if (!envName.test(apiKeyVariable)) failures.push({ prop: 'apiKeyVariable', value: apiKeyVariable, allowed: 'an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)' });
+    if (urlVariable === apiKeyVariable) failures.push({ prop: 'apiKeyVariable', value: apiKeyVariable, allowed: `a name other than urlVariable ('${urlVariable}')` });
+    if (options.readOnly && !this.readOnlyApiKeySecret) {
+      failures.push({ prop: 'readOnly', value: true, allowed: `false: Qdrant ${this.node.path} has no readOnlyApiKeySecret` });
+    }
+    if (failures.length) {
+      throw new DatastreamValidationError(
+        failures.map((f) => ({ path: this.node.path, prop: f.prop, value: f.value, message: failureMessage(this, `${KIND}.connectionEnv`, f.prop, f.value, f.allowed) })),
+      );
+    }
+    const ref = options.readOnly ? this.readOnlyApiKeySecret : this.apiKeySecret;
+    return [
+      { name: urlVariable, value: this.url },
+      ...(ref ? [{ name: apiKeyVariable, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } }] : []),
+    ];
+  }
+
+  public allowFrom(...peers: NetworkPeer[]): void {
+    const bad = peers.filter((p) => !isNetworkPeer(p));
+    if (bad.length) {
+      const message = failureMessage(this, `${KIND}.allowFrom`, 'peers', bad, NETWORK_PEER_ALLOWED);
+      throw new DatastreamValidationError([{ path: this.node.path, prop: 'peers', value: bad, message }]);
+    }
+    this.allowedPeers.push(...peers);
+    if (!this.networkPolicy) this.networkPolicy = this.emitNetworkPolicy();
+  }
+
+  /** The peers admitted so far (besides the Qdrant peers themselves). */
+  public get allowedClients(): NetworkPeer[] {
+    return [...this.allowedPeers];
+  }
+
+  private emitNetworkPolicy(): k8s.KubeNetworkPolicy {
+    const n = qdrantNames(this.settings);
+    const tcp = (p: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) });
+    return new k8s.KubeNetworkPolicy(this, 'network-policy', {
+      metadata: { name: n.networkPolicy, namespace: this.namespace, labels: this.labels },
+      spec: {
+        podSelector: { matchLabels: this.podSelector },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({
+          produce: () => [
+            // Peers talk to each other on p2p (Raft, shard streams) and REST (snapshot shard transfers).
+            {
+              from: [{ podSelector: { matchLabels: this.podSelector } }],
+              ports: [tcp(QDRANT_PORTS.http), tcp(QDRANT_PORTS.grpc), tcp(QDRANT_PORTS.p2p)],
+            },
+            ...(this.allowedPeers.length
+              ? [{ from: this.allowedPeers.map(networkPolicyPeer), ports: [tcp(QDRANT_PORTS.http), tcp(QDRANT_PORTS.grpc)] }]
+              : []),
+          ],
+        }),
+      },
+    });
+  }
+}
+
+function claimTemplate(name: string, selector: { [key: string]: string }, size: string, storageClassName?: string): k8s.KubePersistentVolumeClaimProps {
+  return {
+    // Claim templates are immutable: only the selector labels (never the version) go here.
+    metadata: { name, labels: selector },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName,
+      resources: { requests: { storage: q(size) } },
+    },
+  };
+}

@@ -2,3 +2,4 @@ export * from './common';
 export * from './kafka';
 export * from './redpanda';
 export * from './qdrant';
+export * from './keda';

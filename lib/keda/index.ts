@@ -1,0 +1,10 @@
+export * from './props';
+export * from './scale-target';
+export * from './scaler';
+export * from './consumer-sample';
+export * from './network';
+export * from './model';
+export { KEDA_DEFAULTS, DEFAULT_SCALE_DOWN, resolveKafkaLagScaler } from './settings';
+export type { KafkaLagScalerSettings, ResolvedFallback, ResolvedScalingBehavior, ResolvedScalingPolicy } from './settings';
+export { KAFKA_LAG_SCALER_RULES, SCALABLE_APPS_KINDS, kafkaLagScalerWarnings } from './validate';
+export type { KafkaClientSettings, KafkaClientWiring } from './client';

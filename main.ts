@@ -51,7 +51,10 @@ export const VARIANTS: { [name: string]: LabVariant } = {
       s.qdrantReplicas = 3;
     },
   },
-  sasl: { description: 'Redpanda with SASL/SCRAM (users from Secret rp-users)', apply: (s) => void (s.redpandaSasl = true) },
+  sasl: {
+    description: 'Redpanda with SASL/SCRAM: users admin (superuser) and consumer (reads dojo-test), passwords from Secret rp-users',
+    apply: (s) => void (s.redpandaSasl = true),
+  },
   tls: { description: 'Redpanda with TLS on every listener through cert-manager (needs cert-manager)', apply: (s) => void (s.redpandaTls = true) },
   // <variants:strimzi>
   strimzi: {
@@ -122,10 +125,12 @@ export function buildLab(app: App, settings: LabSettings): void {
     name: 'rp',
     profile: RedpandaProfile.LAB,
     replicas: settings.redpandaReplicas,
-    sasl: settings.redpandaSasl ? { usersSecretName: 'rp-users', superusers: ['admin'] } : undefined,
+    // Passwords come from a Secret you create: kubectl -n lab create secret generic rp-users --from-literal=admin=... --from-literal=consumer=...
+    sasl: settings.redpandaSasl ? { usersSecretName: 'rp-users', superusers: ['admin'], users: ['consumer'] } : undefined,
     tls: settings.redpandaTls ? { certManager: true } : undefined,
   });
   const dojoTest = redpanda.addTopic('dojo-test', { partitions: 3 });
+  if (settings.redpandaSasl) redpanda.grantConsume('consumer', dojoTest, 'dojo-consumer');
 
   // <lab:qdrant>
   // Drill 4 works verbatim: `kubectl port-forward svc/qdrant 6333:6333 -n lab`, `curl http://localhost:6333/collections`.
@@ -181,7 +186,7 @@ export function buildLab(app: App, settings: LabSettings): void {
     kedaChart.addDependency(onStrimzi ? strimziChart! : redpandaChart);
     const source = onStrimzi
       ? { cluster: strimzi!, topic: strimziTopic!, user: strimziUser }
-      : { cluster: redpanda, topic: dojoTest, credentials: settings.redpandaSasl ? redpanda.userCredentials('admin') : undefined };
+      : { cluster: redpanda, topic: dojoTest, credentials: settings.redpandaSasl ? redpanda.userCredentials('consumer') : undefined };
     const consumer = new KafkaConsumerSample(kedaChart, 'dojo-consumer', { ...source, name: 'dojo-consumer', consumerGroup: 'dojo-consumer' });
     new KafkaLagScaler(kedaChart, 'dojo-consumer-scaler', {
       ...source,

@@ -10,10 +10,11 @@ import { commonLabels, ComponentIdentity, selectorLabels } from '../common/label
 import { resolveNamespace } from '../common/naming';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { spreadAffinity } from '../common/scheduling';
-import { IKafkaCluster, KafkaAuthentication, KafkaCredentials, KafkaListenerConnection } from '../kafka/cluster';
+import { IKafkaCluster, IKafkaTopic, KafkaAuthentication, KafkaCredentials, KafkaListenerConnection } from '../kafka/cluster';
 import {
   bootstrapServers,
   brokerAddresses,
+  JobAcl,
   redpandaNames,
   renderBootstrap,
   renderConfigureScript,
@@ -58,6 +59,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
   /** The StatefulSet. */
   public readonly statefulSet: k8s.KubeStatefulSet;
   private readonly topics: RedpandaTopic[] = [];
+  private readonly acls: JobAcl[] = [];
   private readonly allowedPeers: NetworkPeer[] = [];
   private networkPolicy?: k8s.KubeNetworkPolicy;
   private readonly podLabels: { [key: string]: string };
@@ -287,7 +289,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
                 image: s.image,
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/bin/bash', '-c'],
-                args: [Lazy.any({ produce: () => renderConfigureScript(s, this.topics) }) as unknown as string],
+                args: [Lazy.any({ produce: () => renderConfigureScript(s, this.topics, this.acls) }) as unknown as string],
                 env: this.rpkEnv(s, undefined),
                 resources: { requests: { cpu: q('50m'), memory: q('64Mi') }, limits: { memory: q('256Mi') } },
                 securityContext: restrictedContainerSecurityContext({ runAsUser: REDPANDA_UID, readOnlyRootFilesystem: true }),
@@ -404,6 +406,35 @@ export class Redpanda extends Construct implements IKafkaCluster {
       authentication: this.connection().authentication,
       passwordSecret: { secretName: sasl.usersSecretName, key: username },
     };
+  }
+
+  /**
+   * Lets a SASL user consume a topic in a consumer group (Read and Describe on both); the configure Job creates
+   * the ACLs. Needed for every non-superuser, since SASL turns on authorization.
+   */
+  public grantConsume(username: string, topic: IKafkaTopic, consumerGroup: string): void {
+    this.checkGrant('grantConsume', username, topic);
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(consumerGroup)) {
+      throw new Error(`[${this.node.path}] Redpanda grantConsume prop 'consumerGroup': '${consumerGroup}' is invalid; allowed: 1-249 characters of [a-zA-Z0-9._-]`);
+    }
+    this.acls.push({ principal: username, resourceType: 'topic', resourceName: topic.topicName, operations: ['read', 'describe'] });
+    this.acls.push({ principal: username, resourceType: 'group', resourceName: consumerGroup, operations: ['read', 'describe'] });
+  }
+
+  /** Lets a SASL user produce to a topic (Write and Describe); the configure Job creates the ACL. */
+  public grantProduce(username: string, topic: IKafkaTopic): void {
+    this.checkGrant('grantProduce', username, topic);
+    this.acls.push({ principal: username, resourceType: 'topic', resourceName: topic.topicName, operations: ['write', 'describe'] });
+  }
+
+  private checkGrant(method: string, username: string, topic: IKafkaTopic): void {
+    const users = this.settings.sasl?.users ?? [];
+    if (!users.includes(username)) {
+      throw new Error(`[${this.node.path}] Redpanda ${method} prop 'username': '${username}' is invalid; allowed: a SASL user of this cluster (${users.join(', ') || 'none: sasl is off'})`);
+    }
+    if (topic.cluster !== this) {
+      throw new Error(`[${this.node.path}] Redpanda ${method} prop 'topic': '${topic.topicName}' is invalid; allowed: a topic of this cluster (${this.topics.map((t) => t.topicName).join(', ')})`);
+    }
   }
 
   /** Environment for rpk (and the bootstrap user) in the brokers (`self` set) or the configure Job. */

@@ -335,3 +335,29 @@ describe('NetworkPolicy', () => {
     expect(errorOf(() => rp.allowFrom({})).message).toMatch(/\[test\/rp\] Redpanda.allowFrom prop 'peers': \[\{\}\] is invalid; allowed: peers with podLabels, namespace or namespaceLabels/);
   });
 });
+
+describe('ACLs for SASL users', () => {
+  const sasl = { usersSecretName: 'rp-users', superusers: ['admin'], users: ['consumer'] };
+
+  test('grantConsume and grantProduce become idempotent rpk ACL commands in the configure Job', () => {
+    const chart = labChart();
+    const rp = new Redpanda(chart, 'rp', { sasl });
+    const t = rp.addTopic('dojo-test', { partitions: 3 });
+    rp.grantConsume('consumer', t, 'dojo-consumer');
+    rp.grantProduce('consumer', t);
+    const script = only(synth(chart), 'Job').spec.template.spec.containers[0].args[0];
+    expect(script).toContain("rpk security acl create --allow-principal 'User:consumer' --operation read,describe --topic 'dojo-test'");
+    expect(script).toContain("rpk security acl create --allow-principal 'User:consumer' --operation read,describe --group 'dojo-consumer'");
+    expect(script).toContain("rpk security acl create --allow-principal 'User:consumer' --operation write,describe --topic 'dojo-test'");
+  });
+
+  test('only declared users, topics of this cluster and valid group names', () => {
+    const chart = labChart();
+    const rp = new Redpanda(chart, 'rp', { sasl });
+    const other = new Redpanda(chart, 'other', { sasl });
+    const t = rp.addTopic('a');
+    expect(errorOf(() => rp.grantConsume('nobody', t, 'g')).message).toMatch(/grantConsume prop 'username': 'nobody' is invalid; allowed: a SASL user of this cluster \(admin, consumer\)/);
+    expect(errorOf(() => other.grantProduce('consumer', t)).message).toMatch(/\[test\/other\] Redpanda grantProduce prop 'topic': 'a' is invalid; allowed: a topic of this cluster/);
+    expect(errorOf(() => rp.grantConsume('consumer', t, 'bad group')).message).toMatch(/prop 'consumerGroup': 'bad group' is invalid/);
+  });
+});

@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './redpanda';
 export * from './qdrant';
 export * from './keda';
+export * from './strimzi';

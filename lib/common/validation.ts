@@ -105,6 +105,8 @@ export const isPort = isIntIn(1, 65535);
 export const isNodePort = isIntIn(30000, 32767);
 /** RFC 1123 DNS label, as Kubernetes requires for Service and StatefulSet names. */
 export const isDnsLabel = (v: unknown): boolean => typeof v === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v);
+/** RFC 1035 label, as Kubernetes requires for Service names: starts with a letter. */
+export const isServiceName = (v: unknown): boolean => typeof v === 'string' && /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v);
 /** RFC 1123 subdomain (ConfigMap, Secret names). */
 export const isDnsSubdomain = (v: unknown): boolean =>
   typeof v === 'string' && v.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IMAGES, imageRef } from '../common/images';
 import { commonLabels, selectorLabels } from '../common/labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
-import { isDnsLabel, isNonNegativeInt, isPositiveInt, validate, ValidationRule } from '../common/validation';
+import { isNonNegativeInt, isPositiveInt, isServiceName, validate, ValidationRule } from '../common/validation';
 import { IKafkaCluster, IKafkaTopic, IKafkaUser, KafkaAuthentication, KafkaCredentials } from '../kafka/cluster';
 import { isScram, KafkaClientSettings, kafkaClientRules, resolveKafkaClient } from './client';
 import { OffsetResetPolicy } from './props';
@@ -71,7 +71,7 @@ export interface KafkaConsumerSampleSettings extends KafkaClientSettings {
 type S = KafkaConsumerSampleSettings;
 
 const RULES: ReadonlyArray<ValidationRule<S>> = [
-  { prop: 'name', value: (s) => s.name, check: isDnsLabel, allowed: 'a DNS label (lower-case alphanumerics and -, at most 63 characters)' },
+  { prop: 'name', value: (s) => s.name, check: isServiceName, allowed: 'a DNS label that starts with a letter (lower-case alphanumerics and -, at most 63 characters)' },
   {
     prop: 'consumerGroup',
     value: (s) => s.consumerGroup,

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { isNetworkPeer, NETWORK_PEER_ALLOWED } from '../common/network-policy';
 import { isQuantity, parseBytes } from '../common/quantity';
 import { AntiAffinity } from '../common/scheduling';
-import { isDnsLabel, isDnsSubdomain, isIntIn, isNonNegativeInt, validate, ValidationRule, warn } from '../common/validation';
+import { isDnsLabel, isDnsSubdomain, isIntIn, isNonNegativeInt, isServiceName, validate, ValidationRule, warn } from '../common/validation';
 import { BinaryQuantizationEncoding, ProductQuantizationCompression, QdrantLogLevel, QdrantQuantizationKind } from './props';
 import { QdrantSettings } from './settings';
 
@@ -28,7 +28,7 @@ const MIN_BYTES = 2 ** 26;
 
 /** The rule table: one entry per prop constraint. Every rule has its own test in test/qdrant/validation.test.ts. */
 export const QDRANT_RULES: ReadonlyArray<ValidationRule<QdrantSettings>> = [
-  { prop: 'name', value: (s) => s.name, check: (v) => isDnsLabel(v) && v.length <= MAX_NAME, allowed: `a DNS label of at most ${MAX_NAME} characters (lower-case letters, digits, '-')` },
+  { prop: 'name', value: (s) => s.name, check: (v) => isServiceName(v) && v.length <= MAX_NAME, allowed: `a DNS label of at most ${MAX_NAME} characters that starts with a letter (lower-case letters, digits, '-'; it names Services)` },
   { prop: 'namespace', value: (s) => s.namespace, check: isDnsLabel, allowed: 'a DNS label' },
   { prop: 'clusterDomain', value: (s) => s.clusterDomain, check: isDnsSubdomain, allowed: "a DNS domain, e.g. 'cluster.local'" },
   { prop: 'replicas', value: (s) => s.replicas, check: isIntIn(1, 99), allowed: 'a whole number from 1 to 99 (1 for a single node, 3 or more for a cluster)' },

@@ -8,6 +8,7 @@ import {
   isIntIn,
   validate,
   ValidationRule,
+  isServiceName,
   warn,
 } from '../common/validation';
 import { RedpandaLogLevel, ScramMechanism } from './props';
@@ -30,7 +31,7 @@ export const RESERVED_CLUSTER_CONFIG = ['superusers', 'enable_sasl', 'kafka_enab
 
 /** The rule table: one entry per prop constraint. */
 export const REDPANDA_RULES: ReadonlyArray<ValidationRule<RedpandaSettings>> = [
-  { prop: 'name', value: (s) => s.name, check: (v) => isDnsLabel(v) && v.length <= MAX_NAME, allowed: `a DNS label of at most ${MAX_NAME} characters (lower-case letters, digits, '-')` },
+  { prop: 'name', value: (s) => s.name, check: (v) => isServiceName(v) && v.length <= MAX_NAME, allowed: `a DNS label of at most ${MAX_NAME} characters that starts with a letter (lower-case letters, digits, '-'; it names Services)` },
   { prop: 'namespace', value: (s) => s.namespace, check: isDnsLabel, allowed: 'a DNS label' },
   { prop: 'profile', value: (s) => s.profile, check: (v) => Object.values(RedpandaProfile).includes(v), allowed: enumValues(RedpandaProfile) },
   { prop: 'replicas', value: (s) => s.replicas, check: isIntIn(1, 99), allowed: 'a whole number from 1 to 99 (use 3 or more for high availability)' },

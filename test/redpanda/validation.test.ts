@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { DatastreamValidationError } from '../../lib/common/validation';
-import { Redpanda, REDPANDA_RULES, RedpandaProps } from '../../lib/redpanda';
+import { Redpanda, REDPANDA_RULES, RedpandaProps, resolveRedpanda } from '../../lib/redpanda';
 import { errorOf } from '../util/synth';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,6 +44,7 @@ function expectRejected(props: RedpandaProps, prop: string, value: string, allow
 // One case per rule of the table (the count is checked below, so a new rule needs a new case here).
 const CASES: Array<[string, RedpandaProps, string, string, RegExp]> = [
   ['name', { name: 'My_Cluster' }, 'name', "'My_Cluster'", /DNS label of at most 40/],
+  ['name (leading digit)', { name: '1rp' }, 'name', "'1rp'", /starts with a letter/],
   ['namespace', { namespace: 'Lab!' }, 'namespace', "'Lab!'", /a DNS label/],
   ['profile', { profile: 'huge' as any }, 'profile', "'huge'", /lab, production/],
   ['replicas', { replicas: 0 }, 'replicas', '0', /1 to 99/],
@@ -71,9 +72,25 @@ const CASES: Array<[string, RedpandaProps, string, string, RegExp]> = [
 ];
 
 describe('every rule rejects bad input with the prop, the value and what is allowed; dist/ untouched', () => {
-  test('the table covers every rule', () => {
-    expect(CASES.length).toBe(REDPANDA_RULES.length);
-    expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(REDPANDA_RULES.map((r) => r.prop)));
+  test('the table covers every rule, and each case breaks exactly one rule', () => {
+    const failing = (props: RedpandaProps) => {
+      const s = resolveRedpanda('rp', props.namespace ?? 'lab', props);
+      return REDPANDA_RULES.map((r, i) => {
+        if (r.when && !r.when(s)) return -1;
+        try {
+          return r.check(r.value(s), s) ? -1 : i;
+        } catch {
+          return i;
+        }
+      }).filter((i) => i >= 0);
+    };
+    const hit = new Set<number>();
+    for (const [name, props] of CASES) {
+      const f = failing(props);
+      expect(`${name}: ${f.length}`).toBe(`${name}: 1`);
+      f.forEach((i) => hit.add(i));
+    }
+    expect(REDPANDA_RULES.map((r, i) => (hit.has(i) ? '' : r.prop)).filter(Boolean)).toEqual([]);
   });
   test.each(CASES)('%s', (_n, props, prop, value, allowed) => {
     expectRejected(props, prop, value, allowed);

@@ -23,7 +23,7 @@ run_tier() {
 export DATASTREAM_QUIET_WARNINGS=1
 run_tier build npm run --silent build
 run_tier fast npx jest --ci --json --outputFile=.cache/results/fast.json
-run_tier cluster env DATASTREAM_JEST_JSON=.cache/results/cluster.json bash scripts/cluster/test.sh
+run_tier cluster bash scripts/cluster/test.sh --ci --json --outputFile=.cache/results/cluster.json
 run_tier live env DATASTREAM_JEST_JSON=.cache/results/live.json bash scripts/live/test.sh
 
 echo

@@ -149,6 +149,13 @@ EOF
   echo "ETCD=$bin"
 }
 
+# One build at a time per cache (concurrent test runs share it); the loser of the race then finds the binary cached.
+mkdir -p "$CACHE_ROOT"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/build.lock"
+  flock -w 5400 9 || die "timed out waiting for another build holding $CACHE_ROOT/build.lock"
+fi
+
 case "$WHAT" in
   kube-apiserver) build_kube_apiserver ;;
   etcd) build_etcd ;;

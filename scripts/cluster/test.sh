@@ -43,12 +43,14 @@ cleanup() {
       const s = require(process.argv[1]);
       const sec = (ms) => (ms === undefined ? "n/a" : (ms / 1000).toFixed(1) + "s");
       console.error("[cluster-tier] summary: binaries (build or cache) " + sec(s.k8sBuildMs) + ", etcd ready " + sec(s.etcdMs) +
-        ", kube-apiserver ready " + sec(s.startupMs) + ", CRDs " + sec(s.crdMs) + ", kubectl apply total (all variants, client+server-side) " + sec(s.applyAllMs));
+        ", kube-apiserver ready " + sec(s.startupMs) + ", CRDs " + sec(s.crdMs) + ", kubectl apply total (all variants, client+server-side) " + sec(s.applyAllMs) +
+        ", all variants end to end (synth, apply, checks, cleanup) " + sec(Object.values(s.variants).reduce((a, r) => a + (r.wallMs ?? 0), 0)));
       for (const [v, r] of Object.entries(s.variants)) {
         console.error("  " + v + ": " + (r.objects ?? "?") + " objects, client-side apply " + sec(r.clientSideApplyMs) +
           ", server-side apply " + sec(r.serverSideApplyMs) + ", variant wall " + sec(r.wallMs));
         for (const f of r.findings) console.error("    - " + f);
-      }' "$CLUSTER_SUMMARY_FILE" || true
+      }
+      for (const n of s.notes ?? []) console.error("  note: " + n);' "$CLUSTER_SUMMARY_FILE" || true
   fi
   rm -rf "$CLUSTER_TMPDIR"
   exit "$rc"

@@ -47,7 +47,9 @@ function bundle(entry) {
       format: 'cjs',
       packages: 'external',
       outfile: out,
-      sourcemap: 'inline',
+      sourcemap: false,
+      minify: true,
+      keepNames: true,
       logLevel: 'error',
     });
   }

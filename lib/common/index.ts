@@ -8,3 +8,4 @@ export * from './images';
 export * from './scheduling';
 export * from './content-named-job';
 export * from './network-policy';
+export * from './stateful';

@@ -2,12 +2,12 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../common/config-hash';
 import { commonLabels, ComponentIdentity, selectorLabels } from '../common/labels';
 import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
 import { resolveNamespace } from '../common/naming';
 import { spreadAffinity } from '../common/scheduling';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
+import { restrictedContainerSecurityContext } from '../common/security';
+import { claimTemplate, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
 import { DatastreamValidationError, failureMessage } from '../common/validation';
 import { SecretKeyReference } from '../kafka/cluster';
 import { grpcUrl, httpUrl, probeTimings, qdrantNames, renderConfig, renderStartScript } from './model';
@@ -117,7 +117,7 @@ export class Qdrant extends Construct implements IQdrant {
     };
     this.configMap = new k8s.KubeConfigMap(this, 'config', { metadata: meta(n.config), data: configData });
 
-    const port = (name: string, p: number) => ({ name, port: p, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+    const port = tcpServicePort;
     new k8s.KubeService(this, 'service', {
       metadata: meta(n.clientService),
       spec: {
@@ -152,88 +152,74 @@ export class Qdrant extends Construct implements IQdrant {
       ...(s.apiKeySecret ? [secretEnv('QDRANT__SERVICE__API_KEY', s.apiKeySecret)] : []),
       ...(s.readOnlyApiKeySecret ? [secretEnv('QDRANT__SERVICE__READ_ONLY_API_KEY', s.readOnlyApiKeySecret)] : []),
     ];
-    const containerPort = (name: string, p: number) => ({ name, containerPort: p, protocol: 'TCP' });
+    const containerPort = tcpContainerPort;
     const httpGet = (path: string) => ({ path, port: k8s.IntOrString.fromString(QDRANT_PORT_NAMES.http), scheme: 'HTTP' });
     const t = probeTimings(s);
     const snapshotsClaim = s.snapshotsSize !== undefined;
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: meta(n.statefulSet),
-      spec: {
+      // Parallel pod management: OrderedReady would deadlock a new cluster (peer 0 is not Ready until the others join).
+      spec: statefulWorkloadSpec({
         serviceName: n.headlessService,
         replicas: s.replicas,
-        // OrderedReady would deadlock a new cluster: peer 0 is not Ready until the others have joined.
-        podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate' },
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(configData) } },
-          spec: {
-            serviceAccountName: n.serviceAccount,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: 60,
-            securityContext: restrictedPodSecurityContext({ runAsUser: QDRANT_UID }),
-            ...(s.replicas > 1 ? spreadAffinity(selector, s.antiAffinity) : {}),
-            containers: [
-              {
-                name: 'qdrant',
-                image: s.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['/bin/bash', `${QDRANT_PATHS.configDir}/${QDRANT_CONFIG_FILES.startScript}`],
-                env,
-                ports: [
-                  containerPort(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http),
-                  containerPort(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc),
-                  containerPort(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p),
-                ],
-                resources: {
-                  requests: { cpu: q(s.cpu), memory: q(s.memory) },
-                  limits: { memory: q(s.memory) },
-                },
-                // Health endpoints need no API key. /livez answers once the HTTP server runs (after collections
-                // load); /readyz, in cluster mode, also waits for consensus and local shards.
-                startupProbe: { httpGet: httpGet('/livez'), ...t.startup },
-                readinessProbe: { httpGet: httpGet('/readyz'), ...t.readiness },
-                livenessProbe: { httpGet: httpGet('/livez'), ...t.liveness },
-                // Let the endpoints controller take the pod out of the Services before Qdrant stops.
-                lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
-                securityContext: restrictedContainerSecurityContext({ runAsUser: QDRANT_UID, readOnlyRootFilesystem: true }),
-                volumeMounts: [
-                  { name: QDRANT_VOLUMES.storage, mountPath: QDRANT_PATHS.storage },
-                  { name: QDRANT_VOLUMES.snapshots, mountPath: QDRANT_PATHS.snapshots },
-                  { name: QDRANT_VOLUMES.init, mountPath: QDRANT_PATHS.init },
-                  { name: QDRANT_VOLUMES.tmp, mountPath: QDRANT_PATHS.tmp },
-                  { name: QDRANT_VOLUMES.config, mountPath: QDRANT_PATHS.configDir, readOnly: true },
-                ],
-              },
+        selector,
+        labels,
+        configData,
+        serviceAccountName: n.serviceAccount,
+        terminationGracePeriodSeconds: 60,
+        runAsUser: QDRANT_UID,
+        scheduling: s.replicas > 1 ? spreadAffinity(selector, s.antiAffinity) : undefined,
+        containers: [
+          {
+            name: 'qdrant',
+            image: s.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['/bin/bash', `${QDRANT_PATHS.configDir}/${QDRANT_CONFIG_FILES.startScript}`],
+            env,
+            ports: [
+              containerPort(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http),
+              containerPort(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc),
+              containerPort(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p),
             ],
-            volumes: [
-              { name: QDRANT_VOLUMES.config, configMap: { name: n.config, defaultMode: 0o444 } },
-              { name: QDRANT_VOLUMES.init, emptyDir: {} },
-              { name: QDRANT_VOLUMES.tmp, emptyDir: {} },
-              ...(snapshotsClaim ? [] : [{ name: QDRANT_VOLUMES.snapshots, emptyDir: {} }]),
+            resources: {
+              requests: { cpu: q(s.cpu), memory: q(s.memory) },
+              limits: { memory: q(s.memory) },
+            },
+            // Health endpoints need no API key. /livez answers once the HTTP server runs (after collections
+            // load); /readyz, in cluster mode, also waits for consensus and local shards.
+            startupProbe: { httpGet: httpGet('/livez'), ...t.startup },
+            readinessProbe: { httpGet: httpGet('/readyz'), ...t.readiness },
+            livenessProbe: { httpGet: httpGet('/livez'), ...t.liveness },
+            // Let the endpoints controller take the pod out of the Services before Qdrant stops.
+            lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+            securityContext: restrictedContainerSecurityContext({ runAsUser: QDRANT_UID, readOnlyRootFilesystem: true }),
+            volumeMounts: [
+              { name: QDRANT_VOLUMES.storage, mountPath: QDRANT_PATHS.storage },
+              { name: QDRANT_VOLUMES.snapshots, mountPath: QDRANT_PATHS.snapshots },
+              { name: QDRANT_VOLUMES.init, mountPath: QDRANT_PATHS.init },
+              { name: QDRANT_VOLUMES.tmp, mountPath: QDRANT_PATHS.tmp },
+              { name: QDRANT_VOLUMES.config, mountPath: QDRANT_PATHS.configDir, readOnly: true },
             ],
           },
-        },
+        ],
+        volumes: [
+          { name: QDRANT_VOLUMES.config, configMap: { name: n.config, defaultMode: 0o444 } },
+          { name: QDRANT_VOLUMES.init, emptyDir: {} },
+          { name: QDRANT_VOLUMES.tmp, emptyDir: {} },
+          ...(snapshotsClaim ? [] : [{ name: QDRANT_VOLUMES.snapshots, emptyDir: {} }]),
+        ],
+        // Claim templates are immutable: only the selector labels (never the version) go on them.
         volumeClaimTemplates: [
           claimTemplate(QDRANT_VOLUMES.storage, selector, s.storageSize, s.storageClassName),
           ...(snapshotsClaim ? [claimTemplate(QDRANT_VOLUMES.snapshots, selector, s.snapshotsSize!, s.snapshotsStorageClassName)] : []),
         ],
-      },
+      }),
     });
 
     if (s.replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'pdb', {
-        metadata: meta(n.pdb),
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(1),
-          selector: { matchLabels: selector },
-          // A peer stuck NotReady (e.g. waiting for shards) must not block node drains forever.
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
+      // A peer stuck NotReady (e.g. waiting for shards) must not block node drains forever.
+      onePodAtATimeBudget(this, 'pdb', meta(n.pdb), selector);
     }
 
     if (s.networkPolicy) this.allowFrom(...s.networkPolicy.allowFrom);
@@ -324,14 +310,3 @@ export class Qdrant extends Construct implements IQdrant {
   }
 }
 
-function claimTemplate(name: string, selector: { [key: string]: string }, size: string, storageClassName?: string): k8s.KubePersistentVolumeClaimProps {
-  return {
-    // Claim templates are immutable: only the selector labels (never the version) go here.
-    metadata: { name, labels: selector },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      storageClassName,
-      resources: { requests: { storage: q(size) } },
-    },
-  };
-}

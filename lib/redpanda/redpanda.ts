@@ -2,13 +2,13 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../common/config-hash';
 import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
 import { DatastreamValidationError, failureMessage } from '../common/validation';
 import { ContentNamedJob } from '../common/content-named-job';
 import { commonLabels, ComponentIdentity, selectorLabels } from '../common/labels';
 import { resolveNamespace } from '../common/naming';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
+import { claimTemplate, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
 import { spreadAffinity } from '../common/scheduling';
 import { IKafkaCluster, IKafkaTopic, KafkaAuthentication, KafkaCredentials, KafkaListenerConnection } from '../kafka/cluster';
 import {
@@ -97,7 +97,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
     };
     new k8s.KubeConfigMap(this, 'config', { metadata: meta(n.config), data: configData });
 
-    const port = (name: string, p: number) => ({ name, port: p, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+    const port = tcpServicePort;
     new k8s.KubeService(this, 'headless-service', {
       metadata: meta(n.headlessService),
       spec: {
@@ -157,93 +157,74 @@ export class Redpanda extends Construct implements IKafkaCluster {
             postStart: { exec: { command: ['/bin/bash', `${PATHS.configSource}/lifecycle.sh`, 'undrain'] } },
           }
         : undefined;
-    const containerPort = (name: string, p: number) => ({ name, containerPort: p, protocol: 'TCP' });
+    const containerPort = tcpContainerPort;
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: {
         ...meta(n.statefulSet),
         annotations: s.portForward ? { [PORT_FORWARD_BASE_ANNOTATION]: String(s.portForward.basePort) } : undefined,
       },
-      spec: {
+      spec: statefulWorkloadSpec({
         serviceName: n.headlessService,
         replicas: s.replicas,
-        podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate' },
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(configData) } },
-          spec: {
-            serviceAccountName: n.serviceAccount,
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: 90,
-            securityContext: restrictedPodSecurityContext({ runAsUser: REDPANDA_UID }),
-            ...spreadAffinity(selector, s.antiAffinity),
-            containers: [
-              {
-                name: 'redpanda',
-                image: s.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['/bin/bash', `${PATHS.configSource}/start.sh`],
-                env,
-                ports: [
-                  containerPort(REDPANDA_PORT_NAMES.admin, REDPANDA_PORTS.admin),
-                  containerPort(REDPANDA_PORT_NAMES.kafka, REDPANDA_PORTS.kafka),
-                  ...(s.portForward ? [containerPort(REDPANDA_PORT_NAMES.kafkaLocal, REDPANDA_PORTS.kafkaLocal)] : []),
-                  ...(s.external ? [containerPort(REDPANDA_PORT_NAMES.kafkaExternal, REDPANDA_PORTS.kafkaExternal)] : []),
-                  containerPort(REDPANDA_PORT_NAMES.http, REDPANDA_PORTS.http),
-                  containerPort(REDPANDA_PORT_NAMES.schemaRegistry, REDPANDA_PORTS.schemaRegistry),
-                  containerPort(REDPANDA_PORT_NAMES.rpc, REDPANDA_PORTS.rpc),
-                ],
-                resources: {
-                  requests: sizingRequests,
-                  limits: s.guaranteedQos ? sizingRequests : { memory: q(s.memory) },
-                },
-                startupProbe: { httpGet: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 120 },
-                readinessProbe: { httpGet: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-                livenessProbe: {
-                  tcpSocket: { port: k8s.IntOrString.fromString(REDPANDA_PORT_NAMES.admin) },
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                  failureThreshold: 3,
-                },
-                lifecycle,
-                securityContext: restrictedContainerSecurityContext({ runAsUser: REDPANDA_UID, readOnlyRootFilesystem: true }),
-                volumeMounts: [
-                  { name: 'datadir', mountPath: PATHS.data },
-                  { name: 'config', mountPath: PATHS.config },
-                  { name: 'config-source', mountPath: PATHS.configSource, readOnly: true },
-                  { name: 'tmp', mountPath: PATHS.tmp },
-                  ...tlsMount,
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', emptyDir: {} },
-              { name: 'config-source', configMap: { name: n.config, defaultMode: 0o444 } },
-              { name: 'tmp', emptyDir: {} },
-              ...tlsVolume,
-            ],
-          },
-        },
-        volumeClaimTemplates: [
+        selector,
+        labels,
+        configData,
+        serviceAccountName: n.serviceAccount,
+        terminationGracePeriodSeconds: 90,
+        runAsUser: REDPANDA_UID,
+        scheduling: spreadAffinity(selector, s.antiAffinity),
+        containers: [
           {
-            metadata: { name: 'datadir', labels: selector },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: s.storageClassName,
-              resources: { requests: { storage: q(s.storageSize) } },
+            name: 'redpanda',
+            image: s.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['/bin/bash', `${PATHS.configSource}/start.sh`],
+            env,
+            ports: [
+              containerPort(REDPANDA_PORT_NAMES.admin, REDPANDA_PORTS.admin),
+              containerPort(REDPANDA_PORT_NAMES.kafka, REDPANDA_PORTS.kafka),
+              ...(s.portForward ? [containerPort(REDPANDA_PORT_NAMES.kafkaLocal, REDPANDA_PORTS.kafkaLocal)] : []),
+              ...(s.external ? [containerPort(REDPANDA_PORT_NAMES.kafkaExternal, REDPANDA_PORTS.kafkaExternal)] : []),
+              containerPort(REDPANDA_PORT_NAMES.http, REDPANDA_PORTS.http),
+              containerPort(REDPANDA_PORT_NAMES.schemaRegistry, REDPANDA_PORTS.schemaRegistry),
+              containerPort(REDPANDA_PORT_NAMES.rpc, REDPANDA_PORTS.rpc),
+            ],
+            resources: {
+              requests: sizingRequests,
+              limits: s.guaranteedQos ? sizingRequests : { memory: q(s.memory) },
             },
+            startupProbe: { httpGet: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 120 },
+            readinessProbe: { httpGet: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+            livenessProbe: {
+              tcpSocket: { port: k8s.IntOrString.fromString(REDPANDA_PORT_NAMES.admin) },
+              periodSeconds: 10,
+              timeoutSeconds: 5,
+              failureThreshold: 3,
+            },
+            lifecycle,
+            securityContext: restrictedContainerSecurityContext({ runAsUser: REDPANDA_UID, readOnlyRootFilesystem: true }),
+            volumeMounts: [
+              { name: 'datadir', mountPath: PATHS.data },
+              { name: 'config', mountPath: PATHS.config },
+              { name: 'config-source', mountPath: PATHS.configSource, readOnly: true },
+              { name: 'tmp', mountPath: PATHS.tmp },
+              ...tlsMount,
+            ],
           },
         ],
-      },
+        volumes: [
+          { name: 'config', emptyDir: {} },
+          { name: 'config-source', configMap: { name: n.config, defaultMode: 0o444 } },
+          { name: 'tmp', emptyDir: {} },
+          ...tlsVolume,
+        ],
+        volumeClaimTemplates: [claimTemplate('datadir', selector, s.storageSize, s.storageClassName)],
+      }),
     });
 
     if (s.replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'pdb', {
-        metadata: meta(n.pdb),
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-      });
+      onePodAtATimeBudget(this, 'pdb', meta(n.pdb), selector);
     }
 
     if (s.serviceMonitor) {

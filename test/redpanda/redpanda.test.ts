@@ -165,7 +165,7 @@ describe('StatefulSet', () => {
   test('PDB only with more than one broker', () => {
     expect(all(build().objs, 'PodDisruptionBudget')).toHaveLength(0);
     const pdb = only(build({ replicas: 3 }).objs, 'PodDisruptionBudget', 'rp');
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: sts(build().objs).spec.selector.matchLabels } });
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: sts(build().objs).spec.selector.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   });
 
   test('maintenance-mode drain hooks only with three or more brokers', () => {

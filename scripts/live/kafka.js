@@ -208,170 +208,249 @@ function canConnect(port) {
   });
 }
 
+/** A base port such that base..base+n-1 are all free on 127.0.0.1 (for per-broker advertised ports). */
+async function freeRange(n) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const servers = [];
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      const srv = net.createServer();
+      ok = await new Promise((resolve) => {
+        srv.once('error', () => resolve(false));
+        srv.listen(base + i, '127.0.0.1', () => resolve(true));
+      });
+      if (ok) servers.push(srv);
+    }
+    await Promise.all(servers.map((x) => new Promise((r) => x.close(() => r()))));
+    if (ok) return base;
+  }
+  throw new Error(`no range of ${n} free consecutive ports found on 127.0.0.1`);
+}
+
+function log4jConfig(file, serverLog) {
+  fs.writeFileSync(
+    file,
+    [
+      'status = warn',
+      'appender.file.type = File',
+      'appender.file.name = FILE',
+      `appender.file.fileName = ${serverLog}`,
+      'appender.file.layout.type = PatternLayout',
+      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = info',
+      'rootLogger.appenderRef.file.ref = FILE',
+      '',
+    ].join('\n'),
+  );
+}
+
 /**
- * Starts a single KRaft broker. Resolves once every listener accepts connections and the log says the
- * server started. Options: { version, tls (default true), forwardedAdvertisedPort }.
+ * Starts a KRaft cluster of `nodes` combined broker+controller processes (default 1). Resolves once every
+ * listener of every node accepts connections and each log says the server started.
+ * Options: { version, nodes = 1, tls = true, forwardedAdvertisedBase } — node i's FORWARDED listener
+ * advertises 127.0.0.1:<base+i> (like Redpanda's kafka-local listener behind `port-forward pod/rp-i`).
+ * The result has the connection facts of node 0 at top level (bootstrap lists every node), `nodes[]`,
+ * and stop(), killNode(i) (SIGKILL, to watch leader election) and startNode(i).
  */
 async function startBroker(opts = {}) {
+  const n = opts.nodes || 1;
   const { version, libDir } = ensureJars(opts.version);
   const classpath = `${libDir}${path.sep}*`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-datastream-kafka-'));
-  let child;
-  const stop = makeStop(() => child, dir);
+  const nodes = [];
+  const stop = makeStop(() => nodes.map((x) => x.child).filter(Boolean), dir);
   try {
-    const [plain, sasl, ssl, controller, forwardListen, forwardAdvertised] = await freePorts(6);
-    const advertisedForward = opts.forwardedAdvertisedPort || forwardAdvertised;
     const scram = { username: 'verify-user', password: crypto.randomBytes(12).toString('hex') };
     const tls = opts.tls === false ? null : makeTlsMaterial(dir);
-    const logDir = path.join(dir, 'data');
-    const props = [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${controller}`,
-      'controller.listener.names=CONTROLLER',
-      [
-        `listeners=PLAINTEXT://127.0.0.1:${plain}`,
-        `SASL://127.0.0.1:${sasl}`,
-        ...(tls ? [`SSL://127.0.0.1:${ssl}`] : []),
-        `FORWARDED://127.0.0.1:${forwardListen}`,
-        `CONTROLLER://127.0.0.1:${controller}`,
-      ].join(','),
-      [
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${plain}`,
-        `SASL://127.0.0.1:${sasl}`,
-        ...(tls ? [`SSL://127.0.0.1:${ssl}`] : []),
-        `FORWARDED://127.0.0.1:${advertisedForward}`,
-      ].join(','),
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,SSL:SSL,FORWARDED:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name=PLAINTEXT',
-      'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
-      'listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
-      'listener.name.sasl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
-      'listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
-      ...(tls
-        ? [
-            `listener.name.ssl.ssl.keystore.location=${tls.keystore}`,
-            'listener.name.ssl.ssl.keystore.type=PKCS12',
-            `listener.name.ssl.ssl.keystore.password=${tls.storepass}`,
-            `listener.name.ssl.ssl.key.password=${tls.storepass}`,
-            'listener.name.ssl.ssl.client.auth=none',
-          ]
-        : []),
-      `log.dirs=${logDir}`,
-      'num.partitions=1',
-      'default.replication.factor=1',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=3',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'share.coordinator.state.topic.replication.factor=1',
-      'share.coordinator.state.topic.min.isr=1',
-      'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=true',
-      'delete.topic.enable=true',
-      'log.flush.interval.messages=9223372036854775807',
-      '',
-    ].join('\n');
-    const propsFile = path.join(dir, 'server.properties');
-    fs.writeFileSync(propsFile, props);
-    const log4j = path.join(dir, 'log4j2.properties');
-    const serverLog = path.join(dir, 'server.log');
-    fs.writeFileSync(
-      log4j,
-      [
-        'status = warn',
-        'appender.file.type = File',
-        'appender.file.name = FILE',
-        `appender.file.fileName = ${serverLog}`,
-        'appender.file.layout.type = PatternLayout',
-        'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-        'rootLogger.level = info',
-        'rootLogger.appenderRef.file.ref = FILE',
-        'logger.kafka.name = kafka',
-        'logger.kafka.level = info',
-        'logger.apache.name = org.apache.kafka',
-        'logger.apache.level = info',
-        '',
-      ].join('\n'),
-    );
+    const ports = await freePorts(5 * n + 1);
+    const advertisedBase = opts.forwardedAdvertisedBase || (n === 1 ? ports[5 * n] : await freeRange(n));
+    for (let i = 0; i < n; i++) {
+      const [plain, sasl, ssl, controller, forwardListen] = ports.slice(5 * i, 5 * i + 5);
+      const ndir = n === 1 ? dir : path.join(dir, `node-${i}`);
+      fs.mkdirSync(ndir, { recursive: true });
+      nodes.push({ index: i, id: i + 1, dir: ndir, plain, sasl, ssl, controller, forwardListen, forwardAdvertised: advertisedBase + i, serverLog: path.join(ndir, 'server.log') });
+    }
+    const voters = nodes.map((x) => `${x.id}@127.0.0.1:${x.controller}`).join(',');
+    const rf = Math.min(3, n);
     const clusterId = crypto.randomBytes(16).toString('base64url');
     const t0 = Date.now();
-    runJava(classpath, 'kafka.tools.StorageTool', [
-      'format', '--config', propsFile, '--cluster-id', clusterId,
-      '--add-scram', `SCRAM-SHA-256=[name=${scram.username},password=${scram.password}]`,
-      '--add-scram', `SCRAM-SHA-512=[name=${scram.username},password=${scram.password}]`,
-    ], { env: { KAFKA_LOG4J_OPTS: '' } });
-    const stdoutLog = path.join(dir, 'stdout.log');
-    const out = fs.openSync(stdoutLog, 'a');
-    child = spawn(
-      'java',
-      [
-        '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${log4j}`,
-        '-cp', classpath, 'kafka.Kafka', propsFile,
-      ],
-      { stdio: ['ignore', out, out], detached: false },
-    );
-    fs.closeSync(out);
-    fs.writeFileSync(path.join(dir, 'broker.pid'), `${child.pid}\n`);
-    let exited = null;
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-    });
-    const ports = [plain, sasl, forwardListen, ...(tls ? [ssl] : [])];
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (exited) throw new Error(`the Kafka broker exited during start-up (${JSON.stringify(exited)}):\n${tail(stdoutLog)}\n${tail(serverLog)}`);
-      if (Date.now() > deadline) throw new Error(`the Kafka broker did not start within ${START_TIMEOUT_MS / 1000} s:\n${tail(serverLog)}`);
-      const started = /Kafka Server started|KafkaRaftServer.*started/.test(tail(serverLog, 400));
-      if (started && (await Promise.all(ports.map(canConnect))).every(Boolean)) break;
-      await new Promise((r) => setTimeout(r, 250));
+    for (const x of nodes) {
+      const props = [
+        'process.roles=broker,controller',
+        `node.id=${x.id}`,
+        `controller.quorum.voters=${voters}`,
+        'controller.listener.names=CONTROLLER',
+        [
+          `listeners=PLAINTEXT://127.0.0.1:${x.plain}`,
+          `SASL://127.0.0.1:${x.sasl}`,
+          ...(tls ? [`SSL://127.0.0.1:${x.ssl}`] : []),
+          `FORWARDED://127.0.0.1:${x.forwardListen}`,
+          `CONTROLLER://127.0.0.1:${x.controller}`,
+        ].join(','),
+        [
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${x.plain}`,
+          `SASL://127.0.0.1:${x.sasl}`,
+          ...(tls ? [`SSL://127.0.0.1:${x.ssl}`] : []),
+          `FORWARDED://127.0.0.1:${x.forwardAdvertised}`,
+        ].join(','),
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,SSL:SSL,FORWARDED:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name=PLAINTEXT',
+        'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
+        'listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
+        'listener.name.sasl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        'listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        ...(tls
+          ? [
+              `listener.name.ssl.ssl.keystore.location=${tls.keystore}`,
+              'listener.name.ssl.ssl.keystore.type=PKCS12',
+              `listener.name.ssl.ssl.keystore.password=${tls.storepass}`,
+              `listener.name.ssl.ssl.key.password=${tls.storepass}`,
+              'listener.name.ssl.ssl.client.auth=none',
+            ]
+          : []),
+        `log.dirs=${path.join(x.dir, 'data')}`,
+        'num.partitions=1',
+        'default.replication.factor=1',
+        `offsets.topic.replication.factor=${rf}`,
+        'offsets.topic.num.partitions=3',
+        `transaction.state.log.replication.factor=${rf}`,
+        `transaction.state.log.min.isr=${Math.min(2, n)}`,
+        `share.coordinator.state.topic.replication.factor=${rf}`,
+        `share.coordinator.state.topic.min.isr=${Math.min(2, n)}`,
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=true',
+        'delete.topic.enable=true',
+        // A killed broker is fenced and drops out of the ISR within seconds (defaults: 9 s and 30 s).
+        ...(n > 1 ? ['broker.heartbeat.interval.ms=500', 'broker.session.timeout.ms=3000', 'replica.lag.time.max.ms=3000'] : []),
+        '',
+      ].join('\n');
+      x.propsFile = path.join(x.dir, 'server.properties');
+      fs.writeFileSync(x.propsFile, props);
+      x.log4j = path.join(x.dir, 'log4j2.properties');
+      log4jConfig(x.log4j, x.serverLog);
+      runJava(classpath, 'kafka.tools.StorageTool', [
+        'format', '--config', x.propsFile, '--cluster-id', clusterId,
+        '--add-scram', `SCRAM-SHA-256=[name=${scram.username},password=${scram.password}]`,
+        '--add-scram', `SCRAM-SHA-512=[name=${scram.username},password=${scram.password}]`,
+      ]);
     }
+
+    const spawnNode = (x) => {
+      const stdoutLog = path.join(x.dir, 'stdout.log');
+      const out = fs.openSync(stdoutLog, 'a');
+      x.startedBefore = (fs.existsSync(x.serverLog) ? fs.readFileSync(x.serverLog, 'utf8').match(/Kafka Server started/g) || [] : []).length;
+      x.child = spawn(
+        'java',
+        [
+          '-Xms256m', n === 1 ? '-Xmx768m' : '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+          `-Dlog4j2.configurationFile=${x.log4j}`,
+          '-cp', classpath, 'kafka.Kafka', x.propsFile,
+        ],
+        { stdio: ['ignore', out, out] },
+      );
+      fs.closeSync(out);
+      fs.writeFileSync(path.join(x.dir, 'broker.pid'), `${x.child.pid}\n`);
+      // If this process dies without calling stop() (SIGKILL, a crashed test runner), a detached watchdog
+      // stops the broker and removes the dir. It exits on its own once stop() has removed the dir.
+      const watchdog = spawn(
+        'bash',
+        [
+          '-c',
+          'parent=$1; dir=$2; pid=$3; while kill -0 "$parent" 2>/dev/null && [ -d "$dir" ] && kill -0 "$pid" 2>/dev/null; do sleep 1; done; ' +
+            '[ -d "$dir" ] || exit 0; kill -0 "$parent" 2>/dev/null && exit 0; kill -TERM "$pid" 2>/dev/null; sleep 5; kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"',
+          'kafka-watchdog', String(process.pid), dir, String(x.child.pid),
+        ],
+        { detached: true, stdio: 'ignore' },
+      );
+      watchdog.unref();
+      x.exited = null;
+      x.child.once('exit', (code, signal) => {
+        x.exited = { code, signal };
+      });
+      x.stdoutLog = stdoutLog;
+    };
+    const waitNode = async (x) => {
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      const listeners = [x.plain, x.sasl, x.forwardListen, ...(tls ? [x.ssl] : [])];
+      for (;;) {
+        if (x.exited) throw new Error(`Kafka node ${x.id} exited during start-up (${JSON.stringify(x.exited)}):\n${tail(x.stdoutLog)}\n${tail(x.serverLog)}`);
+        if (Date.now() > deadline) throw new Error(`Kafka node ${x.id} did not start within ${START_TIMEOUT_MS / 1000} s:\n${tail(x.serverLog)}`);
+        const logText = fs.existsSync(x.serverLog) ? fs.readFileSync(x.serverLog, 'utf8') : '';
+        const started = (logText.match(/Kafka Server started/g) || []).length > x.startedBefore;
+        if (started && (await Promise.all(listeners.map(canConnect))).every(Boolean)) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    for (const x of nodes) spawnNode(x);
+    await Promise.all(nodes.map(waitNode));
+
+    const first = nodes[0];
     const state = {
       version,
-      pid: child.pid,
+      pid: first.child.pid,
       dir,
       startMs: Date.now() - t0,
-      bootstrap: `127.0.0.1:${plain}`,
-      saslBootstrap: `127.0.0.1:${sasl}`,
-      sslBootstrap: tls ? `127.0.0.1:${ssl}` : null,
+      bootstrap: nodes.map((x) => `127.0.0.1:${x.plain}`).join(','),
+      saslBootstrap: nodes.map((x) => `127.0.0.1:${x.sasl}`).join(','),
+      sslBootstrap: tls ? nodes.map((x) => `127.0.0.1:${x.ssl}`).join(',') : null,
       caFile: tls ? tls.caFile : null,
-      controllerPort: controller,
-      forwarded: { listenPort: forwardListen, advertisedPort: advertisedForward },
+      controllerPort: first.controller,
+      forwarded: { listenPort: first.forwardListen, advertisedPort: first.forwardAdvertised },
       scram,
-      serverLog,
+      serverLog: first.serverLog,
+      nodes: nodes.map((x) => ({ id: x.id, pid: x.child.pid, bootstrap: `127.0.0.1:${x.plain}`, forwarded: { listenPort: x.forwardListen, advertisedPort: x.forwardAdvertised }, serverLog: x.serverLog })),
     };
-    log(`Kafka ${version} started in ${(state.startMs / 1000).toFixed(1)} s (pid ${child.pid}, PLAINTEXT ${state.bootstrap}, SASL ${state.saslBootstrap}${tls ? `, SSL ${state.sslBootstrap}` : ''})`);
-    return { ...state, stop };
+    log(
+      `Kafka ${version} ${n === 1 ? 'broker' : `cluster of ${n} nodes`} started in ${(state.startMs / 1000).toFixed(1)} s (pid ${nodes.map((x) => x.child.pid).join(',')}, PLAINTEXT ${state.bootstrap}, SASL ${state.saslBootstrap}${tls ? `, SSL ${state.sslBootstrap}` : ''})`,
+    );
+    const killNode = async (i) => {
+      const x = nodes[i];
+      if (x.exited) return;
+      const gone = new Promise((r) => x.child.once('exit', r));
+      x.child.kill('SIGKILL');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 10000).unref())]);
+    };
+    const startNode = async (i) => {
+      const x = nodes[i];
+      if (!x.exited) return;
+      spawnNode(x);
+      state.nodes[i].pid = x.child.pid;
+      await waitNode(x);
+    };
+    return { ...state, stop, killNode, startNode };
   } catch (e) {
     await stop();
     throw e;
   }
 }
 
-function makeStop(getChild, dir) {
+function makeStop(getChildren, dir) {
   let stopped = null;
   return () => {
     if (!stopped) {
       stopped = (async () => {
-        const child = getChild();
-        if (child && child.exitCode === null && child.signalCode === null) {
-          const gone = new Promise((r) => child.once('exit', r));
-          try {
-            child.kill('SIGTERM');
-          } catch {
-            /* already gone */
-          }
-          const timer = new Promise((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS));
-          if ((await Promise.race([gone, timer])) === 'timeout') {
+        await Promise.all(
+          getChildren().map(async (child) => {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            const gone = new Promise((r) => child.once('exit', r));
             try {
-              child.kill('SIGKILL');
+              child.kill('SIGTERM');
             } catch {
               /* already gone */
             }
-            await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-          }
-        }
+            // unref'd: a pending bound must not keep the caller's process alive after the broker is gone
+            const timer = new Promise((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS).unref());
+            if ((await Promise.race([gone, timer])) === 'timeout') {
+              try {
+                child.kill('SIGKILL');
+              } catch {
+                /* already gone */
+              }
+              await Promise.race([gone, new Promise((r) => setTimeout(r, 5000).unref())]);
+            }
+          }),
+        );
         fs.rmSync(dir, { recursive: true, force: true });
       })();
     }
@@ -382,10 +461,12 @@ function makeStop(getChild, dir) {
 /** Synchronous last-resort cleanup for process 'exit' handlers: kill by pid, delete the dir. */
 function stopSync(state) {
   if (!state) return;
-  try {
-    process.kill(state.pid, 'SIGKILL');
-  } catch {
-    /* already gone */
+  for (const pid of state.nodes ? state.nodes.map((x) => x.pid) : [state.pid]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   try {
     fs.rmSync(state.dir, { recursive: true, force: true });
@@ -394,7 +475,7 @@ function stopSync(state) {
   }
 }
 
-module.exports = { ensureJars, startBroker, stopSync, freePorts, DEFAULT_VERSION, cacheRoot };
+module.exports = { ensureJars, startBroker, stopSync, freePorts, freeRange, DEFAULT_VERSION, cacheRoot };
 
 if (require.main === module) {
   const cmd = process.argv[2];
@@ -409,7 +490,7 @@ if (require.main === module) {
   } else if (cmd === 'run') {
     startBroker().then(
       (b) => {
-        const { stop, ...state } = b;
+        const { stop, killNode, startNode, ...state } = b;
         process.stdout.write(`${JSON.stringify(state)}\n`);
         const bye = () => stop().then(() => process.exit(0));
         process.on('SIGINT', bye);

@@ -12,7 +12,7 @@ module.exports = async () => {
     return;
   }
   const broker = await startBroker();
-  const { stop, ...state } = broker;
+  const { stop, killNode, startNode, ...state } = broker;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-datastream-live-')), 'kafka-state.json');
   fs.writeFileSync(file, JSON.stringify(state, null, 2));
   process.env.LIVE_KAFKA_STATE = file;

@@ -81,6 +81,16 @@ export function check(r: VerifyRun, id: string): any {
   return c;
 }
 
+/** Asserts the check statuses; on a mismatch the error carries every failed check's problem and the step list. */
+export function expectStatuses(r: VerifyRun, expected: Record<string, string>, exact = true): void {
+  const got = statuses(r);
+  const ok = exact ? JSON.stringify(Object.entries(got).sort()) === JSON.stringify(Object.entries(expected).sort()) : Object.entries(expected).every(([k, v]) => got[k] === v);
+  if (!ok) {
+    const problems = (r.json?.checks ?? []).filter((c: any) => c.problem).map((c: any) => `${c.id}: ${JSON.stringify(c.problem, null, 2)}`);
+    throw new Error(`check statuses ${JSON.stringify(got)}\nexpected ${exact ? '' : '(subset) '}${JSON.stringify(expected)}\n${problems.join('\n')}\n--- stderr ---\n${r.stderr}`);
+  }
+}
+
 export function statuses(r: VerifyRun): Record<string, string> {
   return Object.fromEntries((r.json?.checks ?? []).map((c: any) => [c.id, c.status]));
 }

@@ -19,6 +19,8 @@ export interface StandinOptions {
   ignoreHnsw?: boolean;
   /** Return the farthest point first. */
   wrongResults?: boolean;
+  /** Answer DELETE /collections/<name> with a 500 (to test how verify reports what it could not remove). */
+  refuseDelete?: boolean;
   /** Collections present before the test (verify must leave them alone). */
   preexisting?: string[];
 }
@@ -112,6 +114,7 @@ export async function startQdrantStandin(opts: StandinOptions = {}): Promise<Qdr
         collections.set(name, { size: v.size, distance: v.distance, hnsw: { ...HNSW_DEFAULT, ...(opts.ignoreHnsw ? {} : data.hnsw_config ?? {}) }, points: new Map() });
         return json(200, true);
       }
+      if (m === 'DELETE' && rest === '' && opts.refuseDelete) return error(500, 'Service internal error: stand-in refuses deletes');
       if (m === 'DELETE' && rest === '') {
         const existed = collections.delete(name);
         return json(200, existed);

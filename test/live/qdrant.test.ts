@@ -8,7 +8,7 @@
  */
 import * as net from 'net';
 import { startOllamaStandin, startQdrantStandin, QdrantStandin } from './qdrant-standin';
-import { check, closedPort, statuses, verify } from './helpers';
+import { check, closedPort, expectStatuses, verify } from './helpers';
 
 const ONLY = ['--no-kube', '--only', 'qdrant'];
 let q: QdrantStandin | undefined;
@@ -21,7 +21,7 @@ afterEach(async () => {
 test('health, collections and the vector round trip pass; only the collection verify created is deleted', async () => {
   q = await startQdrantStandin({ preexisting: ['chatbot-docs'] });
   const r = await verify([...ONLY, '--qdrant-url', q.url, '--json']);
-  expect(statuses(r)).toEqual({ 'qdrant.health': 'passed', 'qdrant.collections': 'passed', 'qdrant.vectors': 'passed', 'cleanup': 'passed' });
+  expectStatuses(r, { 'qdrant.health': 'passed', 'qdrant.collections': 'passed', 'qdrant.vectors': 'passed', 'cleanup': 'passed' });
   expect(r.code).toBe(0);
   expect(check(r, 'qdrant.health').summary).toBe('Qdrant 1.19.0: healthz ok, readyz ok (all shards are ready)');
   expect(check(r, 'qdrant.collections').data.collections).toEqual(['chatbot-docs']);
@@ -127,4 +127,16 @@ test('--ollama-url: real-model path against an Ollama stand-in (NOT Ollama): emb
   } finally {
     await ollama.close();
   }
+});
+
+test('a cleanup that fails is a failure: exit 1, with what was left behind and the command to remove it', async () => {
+  q = await startQdrantStandin({ refuseDelete: true });
+  const r = await verify([...ONLY, '--qdrant-url', q.url, '--json']);
+  expect(check(r, 'qdrant.vectors').status).toBe('passed');
+  expect(r.code).toBe(1);
+  const c = check(r, 'cleanup');
+  expect(c.status).toBe('failed');
+  expect(c.problem.what).toMatch(new RegExp(`^left behind: collection ${r.json.runId} \\(`));
+  expect(c.problem.fix).toBe(`remove by hand: curl -X DELETE ${q.url}/collections/${r.json.runId}`);
+  expect(r.json.cleanup.leftBehind).toHaveLength(1);
 });

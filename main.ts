@@ -82,6 +82,12 @@ export const VARIANTS: { [name: string]: LabVariant } = {
   // </variants:keda>
 };
 
+/**
+ * Combinations of variants that the tests synthesize and apply besides each variant alone: they put the scaler's
+ * TriggerAuthentication (SASL, TLS) and the multi-broker paths in front of the API server.
+ */
+export const COMBINATIONS: string[] = ['ha,sasl,tls', 'sasl,tls,keda', 'ha,keda', 'strimzi-production,keda-strimzi'];
+
 /** Parses `a,b,c` into settings; throws on an unknown variant, listing the known ones. */
 export function resolveVariants(spec: string): LabSettings {
   const s: LabSettings = { redpandaReplicas: 1, redpandaSasl: false, redpandaTls: false, qdrantReplicas: 1 };

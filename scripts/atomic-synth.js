@@ -7,6 +7,8 @@ const path = require('path');
 function atomicSynth(outdir, write) {
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}-`));
+  // mkdtemp creates 0700; give the output the permissions a plain mkdir would.
+  fs.chmodSync(tmp, 0o777 & ~process.umask());
   try {
     write(tmp);
   } catch (e) {

@@ -29,7 +29,7 @@ function main() {
   const args = parseArgs(process.argv.slice(2));
   const lab = load(path.join(ROOT, 'main.ts'));
   if (args.help) {
-    process.stdout.write(`usage: npm run synth -- [--variant NAME[,NAME]] [--outdir DIR]\nvariants: ${Object.keys(lab.VARIANTS).join(', ')}\n`);
+    process.stdout.write(`usage: npm run synth -- [--variant NAME[,NAME]] [--outdir DIR]\nvariants: ${Object.keys(lab.VARIANTS).join(', ')}\ncombinations: ${lab.COMBINATIONS.join(' ')}\n`);
     return;
   }
   const outdir = args.outdir;

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { synthLab, VARIANTS, resolveVariants } from '../main';
+import { COMBINATIONS, synthLab, VARIANTS, resolveVariants } from '../main';
 import { isBuiltinKind, validateK8sObjects } from './util/schema';
 import { validateCustomObjects } from './util/crd-schema';
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterTriggerAuthentication', 'ClusterIssuer', 'StorageClass', 'PriorityClass']);
 
-describe.each(Object.keys(VARIANTS))('variant %s', (variant) => {
+describe.each([...Object.keys(VARIANTS), ...COMBINATIONS])('variant %s', (variant) => {
   let out: Synthesized;
   beforeAll(() => {
     out = synthVariant(variant);

@@ -47,3 +47,6 @@ export function commonLabels(id: ComponentIdentity): { [key: string]: string } {
 export function labelValue(v: string): string {
   return v.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
+
+/** Label on headless Services, so a ServiceMonitor can select them alone (the client Service has the same selector labels). */
+export const HEADLESS_SERVICE_LABEL = 'datastream.cdk8s.io/headless';

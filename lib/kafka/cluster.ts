@@ -63,6 +63,10 @@ export interface IKafkaCluster extends IConstruct {
   readonly flavor: string;
   /** Labels that select the broker pods (for NetworkPolicies). */
   readonly brokerSelector: { [key: string]: string };
+  /** The Service in-cluster clients bootstrap through (Redpanda: `<name>`; Strimzi: `<name>-kafka-bootstrap`). */
+  readonly serviceName: string;
+  /** The admin HTTP API, when the flavor has one (Redpanda's Admin API). @default - none (Strimzi has no HTTP admin API) */
+  readonly adminUrl?: string;
   /** Names of the in-cluster listeners clients may use. */
   readonly listenerNames: string[];
   /**

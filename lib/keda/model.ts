@@ -68,7 +68,7 @@ export const PARAM_KEYS = { username: 'username', sasl: 'sasl', tls: 'tls' } as 
 
 /** What the TriggerAuthentication needs: whether it exists at all, the parameter Secret's content and the refs. */
 export interface TriggerAuthModel {
-  /** The Secret the scaler emits (user name and the `sasl`/`tls` modes: no secret values), via stringData. */
+  /** The Secret the scaler emits (user name and the `sasl`/`tls` modes: no secret values), base64 in `data`. */
   readonly paramSecretData: { [key: string]: string };
   /** secretTargetRef entries, in a stable order. */
   readonly secretTargetRefs: SecretTargetRef[];

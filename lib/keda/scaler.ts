@@ -56,7 +56,9 @@ export class KafkaLagScaler extends Construct {
       this.parameterSecret = new k8s.KubeSecret(this, 'auth-params', {
         metadata: { name: this.names.paramSecret, namespace: s.namespace, labels },
         type: 'Opaque',
-        stringData: auth.paramSecretData,
+        // `data`, not `stringData`: the API server stores stringData as data, so a client-side re-apply of
+        // stringData always reports a change.
+        data: Object.fromEntries(Object.entries(auth.paramSecretData).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
       });
       this.triggerAuthentication = new TriggerAuthentication(this, 'auth', {
         metadata: { name: this.names.triggerAuthentication, namespace: s.namespace, labels },

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
-import { commonLabels, ComponentIdentity, selectorLabels } from '../common/labels';
+import { commonLabels, ComponentIdentity, HEADLESS_SERVICE_LABEL, selectorLabels } from '../common/labels';
 import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
 import { resolveNamespace } from '../common/naming';
 import { spreadAffinity } from '../common/scheduling';
@@ -18,7 +18,7 @@ import { validateQdrant } from './validate';
 
 const KIND = 'Qdrant';
 /** Label on the headless Service, so the ServiceMonitor selects it and not the client Service (no double scrapes). */
-export const QDRANT_HEADLESS_LABEL = 'datastream.cdk8s.io/headless';
+export const QDRANT_HEADLESS_LABEL = HEADLESS_SERVICE_LABEL;
 const q = (v: string) => k8s.Quantity.fromString(v);
 
 /**

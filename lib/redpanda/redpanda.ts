@@ -5,7 +5,7 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports
 import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
 import { DatastreamValidationError, failureMessage } from '../common/validation';
 import { ContentNamedJob } from '../common/content-named-job';
-import { commonLabels, ComponentIdentity, selectorLabels } from '../common/labels';
+import { commonLabels, ComponentIdentity, HEADLESS_SERVICE_LABEL, selectorLabels } from '../common/labels';
 import { resolveNamespace } from '../common/naming';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { claimTemplate, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
@@ -99,7 +99,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
 
     const port = tcpServicePort;
     new k8s.KubeService(this, 'headless-service', {
-      metadata: meta(n.headlessService),
+      metadata: { ...meta(n.headlessService), labels: { ...labels, [HEADLESS_SERVICE_LABEL]: 'true' } },
       spec: {
         clusterIp: 'None',
         publishNotReadyAddresses: true,
@@ -231,7 +231,8 @@ export class Redpanda extends Construct implements IKafkaCluster {
       new ServiceMonitor(this, 'service-monitor', {
         metadata: meta(s.name),
         spec: {
-          selector: { matchLabels: selector },
+          // Only the headless Service: the client Service selects the same pods and would double every target.
+          selector: { matchLabels: { ...selector, [HEADLESS_SERVICE_LABEL]: 'true' } },
           endpoints: [
             {
               port: REDPANDA_PORT_NAMES.admin,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IKafkaCluster, IKafkaTopic } from '../kafka/cluster';
-import { KafkaTopicSpec, ResolvedTopicSpec, resolveTopicSpec } from '../kafka/topic-spec';
+import { validate } from '../common/validation';
+import { defaultReplicationFactor, KafkaTopicSpec, ResolvedTopicSpec, resolveTopicSpec } from '../kafka/topic-spec';
 
 /** Props of {@link RedpandaTopic}. */
 export interface RedpandaTopicProps extends KafkaTopicSpec {
@@ -23,7 +24,19 @@ export class RedpandaTopic extends Construct implements IKafkaTopic {
 
   constructor(scope: Construct, id: string, props: RedpandaTopicProps) {
     super(scope, id);
-    const spec: ResolvedTopicSpec = resolveTopicSpec(this, 'RedpandaTopic', props, props.cluster.brokerCount);
+    // Redpanda replicates with Raft and rejects even replication factors (INVALID_REPLICATION_FACTOR): the default
+    // is the largest odd factor up to min(3, brokers), so 2 brokers still get topics.
+    const brokers = props.cluster.brokerCount;
+    const fallback = defaultReplicationFactor(brokers) % 2 ? defaultReplicationFactor(brokers) : defaultReplicationFactor(brokers) - 1;
+    const spec: ResolvedTopicSpec = resolveTopicSpec(this, 'RedpandaTopic', { ...props, replicationFactor: props.replicationFactor ?? fallback }, brokers);
+    validate(this, 'RedpandaTopic', spec, [
+      {
+        prop: 'replicationFactor',
+        value: (x) => x.replicationFactor,
+        check: (v) => v % 2 === 1,
+        allowed: `an odd number up to the broker count (${brokers}): Redpanda replicates with Raft and rejects even replication factors`,
+      },
+    ]);
     this.topicName = spec.topicName;
     this.partitions = spec.partitions;
     this.replicationFactor = spec.replicationFactor;

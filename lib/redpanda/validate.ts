@@ -26,6 +26,14 @@ const isUserName = (v: unknown) => typeof v === 'string' && /^[-._a-zA-Z0-9]{1,1
 const sizing = (s: RedpandaSettings) => seastarSizing(s.millicores, s.memoryBytes);
 const resourcesOk = (s: RedpandaSettings) => Number.isFinite(s.millicores) && s.millicores > 0 && Number.isFinite(s.memoryBytes) && s.memoryBytes > 0;
 
+/** The smallest container (MiB) whose --memory and --reserve-memory fit: --memory + reserve <= container and --memory >= 256M. */
+export function minimumContainerMiB(): number {
+  for (let mib = MIN_MEMORY_MIB; ; mib++) {
+    const z = seastarSizing(1000, mib * 2 ** 20);
+    if (z.memoryMiB >= MIN_MEMORY_MIB && z.memoryMiB + z.reserveMiB <= mib) return mib;
+  }
+}
+
 /** Cluster properties the construct owns. */
 export const RESERVED_CLUSTER_CONFIG = ['superusers', 'enable_sasl', 'kafka_enable_authorization', 'storage_min_free_bytes'];
 
@@ -44,7 +52,7 @@ export const REDPANDA_RULES: ReadonlyArray<ValidationRule<RedpandaSettings>> = [
     value: (s) => s.memory,
     check: (_v, s) => sizing(s).memoryMiB >= MIN_MEMORY_MIB && sizing(s).memoryMiB + sizing(s).reserveMiB <= MiB(s.memoryBytes),
     allowed: (s) =>
-      `enough for --memory (80 % = ${sizing(s).memoryMiB}M) to be at least ${MIN_MEMORY_MIB}M and for --memory plus --reserve-memory (${sizing(s).reserveMiB}M) to fit the container; at least 512Mi`,
+      `enough for --memory (80 % = ${sizing(s).memoryMiB}M) to be at least ${MIN_MEMORY_MIB}M and for --memory plus --reserve-memory (${sizing(s).reserveMiB}M) to fit the container: at least ${minimumContainerMiB()}Mi`,
   },
   {
     prop: 'resources.memory',

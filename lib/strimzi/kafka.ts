@@ -77,6 +77,8 @@ export class StrimziKafka extends Construct implements IKafkaCluster {
   public readonly namespace: string;
   public readonly brokerCount: number;
   public readonly flavor = 'strimzi';
+  /** The bootstrap Service of the internal listeners, `<name>-kafka-bootstrap`. */
+  public readonly serviceName: string;
   /** Labels of the broker pods (set by the operator): `strimzi.io/cluster`, `strimzi.io/kind`, `strimzi.io/broker-role`. */
   public readonly brokerSelector: { [key: string]: string };
   /** The internal and cluster-ip listeners (the ones `connection()` serves). */
@@ -113,6 +115,7 @@ export class StrimziKafka extends Construct implements IKafkaCluster {
 
     const c = s.clusterName;
     this.clusterName = c;
+    this.serviceName = bootstrapServiceName(c);
     this.namespace = namespace;
     this.brokerCount = s.brokerCount;
     this.brokerNodeIds = [...s.brokerNodeIds];

@@ -424,6 +424,9 @@ export function renderNodePoolSpec(clusterName: string, p: ResolvedNodePool): Ka
         topologySpreadConstraints: spread.topologySpreadConstraints,
       },
       kafkaContainer: { securityContext: strimziContainerSecurityContext() },
+      // Strimzi adds a `kafka-init` container to broker pods with a nodeport listener or rack awareness; its
+      // security context comes only from here, and PodSecurity `restricted` judges every container.
+      initContainer: { securityContext: strimziContainerSecurityContext() },
     },
   };
 }

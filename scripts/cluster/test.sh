@@ -3,7 +3,7 @@
 # starts them on 127.0.0.1, installs the upstream CRDs and applies every lab variant with PodSecurity `restricted`
 # and strict field validation. Extra arguments go to jest (e.g. `-t 'variant default'`).
 #
-# Env: CLUSTER_VARIANTS=a,b     only these variants
+# Env: CLUSTER_VARIANTS="a b,c" only these variant specs (space-separated; "b,c" combines variants)
 #      K8S_VERSION / ETCD_VERSION / CLUSTER_BIN_DIR / CDK8S_DATASTREAM_CACHE   see build.sh
 #      CLUSTER_BUILD_TIMEOUT_MIN  (default 70)
 set -uo pipefail

@@ -33,9 +33,12 @@ function listVariants(): { variants: string[]; error?: string } {
     });
     const m = /^variants:\s*(.+)$/m.exec(out);
     if (!m) return { variants: [], error: `node scripts/synth.js --help printed no "variants:" line:\n${out}` };
+    // Every variant alone, then the combinations the lab app lists (e.g. `sasl,tls,keda`).
     const variants = m[1].split(',').map((v) => v.trim()).filter(Boolean);
-    const only = process.env.CLUSTER_VARIANTS?.split(',').map((v) => v.trim()).filter(Boolean);
-    return { variants: only ? variants.filter((v) => only.includes(v)) : variants };
+    const combinations = (/^combinations:\s*(.+)$/m.exec(out)?.[1] ?? '').split(/\s+/).filter(Boolean);
+    // CLUSTER_VARIANTS="default sasl,tls,keda": only these specs (space- or ';'-separated; a spec may combine variants).
+    const only = process.env.CLUSTER_VARIANTS?.split(/[\s;]+/).map((v) => v.trim()).filter(Boolean);
+    return { variants: only ?? [...variants, ...combinations] };
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     return { variants: [], error: `node scripts/synth.js --help failed: ${err.stderr || err.message}` };
@@ -403,7 +406,7 @@ for (const variant of variants) {
 
     test('synthesizes', async () => {
       started = Date.now();
-      dir = path.join(variantsDir(), variant);
+      dir = path.join(variantsDir(), variant.replace(/,/g, '+')); // kubectl -f splits paths on commas
       const r = await run(process.execPath, [SYNTH, '--variant', variant, '--outdir', dir], { timeoutMs: 300_000 });
       if (r.code !== 0) {
         synthError = new Error(`node scripts/synth.js --variant ${variant} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);

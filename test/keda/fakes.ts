@@ -23,6 +23,7 @@ export class FakeCluster extends Construct implements IKafkaCluster {
   public readonly namespace: string;
   public readonly brokerCount = 3;
   public readonly flavor = 'fake';
+  public readonly serviceName: string;
   public readonly brokerSelector: { [key: string]: string };
   public readonly listenerNames: string[];
   private readonly listeners: { [name: string]: FakeListener };
@@ -30,6 +31,7 @@ export class FakeCluster extends Construct implements IKafkaCluster {
   constructor(scope: Construct, id: string, o: FakeClusterOptions = {}) {
     super(scope, id);
     this.clusterName = o.name ?? 'kafka';
+    this.serviceName = `${this.clusterName}-bootstrap`;
     this.namespace = o.namespace ?? 'lab';
     this.listeners = o.listeners ?? { plain: { port: 9092 } };
     this.listenerNames = Object.keys(this.listeners);

@@ -2,6 +2,7 @@
  * KafkaLagScaler and KafkaConsumerSample with the real Redpanda construct as the source: plain, SASL/SCRAM, TLS,
  * and SASL over TLS.
  */
+import { secretData } from '../util/synth';
 import { Chart } from 'cdk8s';
 import { KafkaConsumerSample, KafkaLagScaler, kedaOperatorPeer } from '../../lib/keda';
 import { Redpanda, RedpandaProps, ScramMechanism } from '../../lib/redpanda';
@@ -79,7 +80,7 @@ describe('SASL/SCRAM', () => {
       { parameter: 'username', name: 'dojo-consumer-kafka-auth-params', key: 'username' },
       { parameter: 'password', name: 'rp-users', key: 'consumer' },
     ]);
-    expect(only(l.objs, 'Secret', 'dojo-consumer-kafka-auth-params').stringData).toEqual({ sasl: 'scram_sha256', username: 'consumer' });
+    expect(secretData(only(l.objs, 'Secret', 'dojo-consumer-kafka-auth-params'))).toEqual({ sasl: 'scram_sha256', username: 'consumer' });
   });
   test('rpk authenticates with the same user', () => {
     expect(rpkEnv(l.objs)).toMatchObject({ RPK_SASL_MECHANISM: 'SCRAM-SHA-256', RPK_USER: 'consumer', RPK_PASS: { secretKeyRef: { name: 'rp-users', key: 'consumer' } } });
@@ -108,7 +109,7 @@ describe('SASL over TLS', () => {
     const l = lab({ sasl: { usersSecretName: 'rp-users', superusers: ['admin'] }, tls: { certManager: true } }, 'admin');
     expect(schemaErrors(l.objs, crds)).toEqual([]);
     expect(only(l.objs, 'TriggerAuthentication').spec.secretTargetRef.map((r: any) => r.parameter)).toEqual(['sasl', 'username', 'password', 'tls', 'ca']);
-    expect(only(l.objs, 'Secret', 'dojo-consumer-kafka-auth-params').stringData).toEqual({ sasl: 'scram_sha512', username: 'admin', tls: 'enable' });
+    expect(secretData(only(l.objs, 'Secret', 'dojo-consumer-kafka-auth-params'))).toEqual({ sasl: 'scram_sha512', username: 'admin', tls: 'enable' });
   });
 });
 

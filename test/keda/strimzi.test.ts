@@ -2,6 +2,7 @@
  * KafkaLagScaler and KafkaConsumerSample with the Strimzi construct as the source: plain, TLS (cluster CA),
  * SCRAM-SHA-512 over TLS (the KafkaUser Secret has no username key) and mutual TLS.
  */
+import { secretData } from '../util/synth';
 import { Chart } from 'cdk8s';
 import { KafkaConsumerSample, KafkaLagScaler } from '../../lib/keda';
 import {
@@ -99,7 +100,7 @@ describe('SCRAM-SHA-512 over TLS (production profile, KafkaUser)', () => {
       { parameter: 'tls', name: 'dojo-consumer-kafka-auth-params', key: 'tls' },
       { parameter: 'ca', name: 'strimzi-cluster-ca-cert', key: 'ca.crt' },
     ]);
-    expect(only(l.objs, 'Secret', 'dojo-consumer-kafka-auth-params').stringData).toEqual({ sasl: 'scram_sha512', username: 'dojo-consumer', tls: 'enable' });
+    expect(secretData(only(l.objs, 'Secret', 'dojo-consumer-kafka-auth-params'))).toEqual({ sasl: 'scram_sha512', username: 'dojo-consumer', tls: 'enable' });
   });
   test('rpk: SCRAM-SHA-512 with the KafkaUser password, TLS with the cluster CA', () => {
     expect(rpkEnv(l.objs)).toMatchObject({

@@ -361,3 +361,22 @@ describe('ACLs for SASL users', () => {
     expect(errorOf(() => rp.grantConsume('consumer', t, 'bad group')).message).toMatch(/prop 'consumerGroup': 'bad group' is invalid/);
   });
 });
+
+describe('review fixes', () => {
+  test('two brokers: topics default to replication factor 1 (Redpanda rejects even factors)', () => {
+    const { rp } = build({ replicas: 2 }, [['t', 1]]);
+    expect(rp.declaredTopics[0].replicationFactor).toBe(1);
+  });
+
+  test('the ServiceMonitor selects only the headless Service, so every broker is scraped once', () => {
+    const { objs } = build({ replicas: 3, serviceMonitor: true });
+    const sel = only(objs, 'ServiceMonitor').spec.selector.matchLabels;
+    const matching = all(objs, 'Service').filter((svc) => Object.entries(sel).every(([k, v]) => svc.metadata.labels[k] === v));
+    expect(matching.map((svc) => svc.metadata.name)).toEqual(['rp-headless']);
+  });
+
+  test('the error names the smallest container that fits, and that size passes', () => {
+    expect(() => build({ resources: { memory: '1006Mi' }, developerMode: true })).not.toThrow();
+    expect(() => build({ resources: { memory: '1005Mi' }, developerMode: true })).toThrow(/fit the container: at least 1006Mi/);
+  });
+});

@@ -51,7 +51,7 @@ const CASES: Array<[string, RedpandaProps, string, string, RegExp]> = [
   ['image', { image: 'redpanda' }, 'image', "'redpanda'", /with a tag or digest/],
   ['resources.cpu', { resources: { cpu: 'two' } }, 'resources.cpu', "'two'", /CPU quantity of at least 100m/],
   ['resources.memory (quantity)', { resources: { memory: 'lots' } }, 'resources.memory', "'lots'", /memory quantity/],
-  ['resources.memory (fits)', { resources: { memory: '300Mi' } }, 'resources.memory', "'300Mi'", /--memory \(80 % = 240M\) to be at least 256M/],
+  ['resources.memory (fits)', { resources: { memory: '300Mi' } }, 'resources.memory', "'300Mi'", /--memory \(80 % = 240M\) to be at least 256M.*: at least 1006Mi$/],
   ['resources.memory (per core)', { resources: { cpu: '2', memory: '2Gi' }, developerMode: false }, 'resources.memory', "'2Gi'", /at least 1 GiB of --memory per core: --smp=2 gives 819MiB per core.*unless developerMode is true/],
   ['storage.size', { storage: { size: '10Mi' } }, 'storage.size', "'10Mi'", /at least 64Mi/],
   ['storage.storageClassName', { storage: { storageClassName: 'Fast SSD' } }, 'storage.storageClassName', "'Fast SSD'", /StorageClass name/],
@@ -103,6 +103,12 @@ describe('topic rules', () => {
   });
   test('partitions not positive', () => {
     expectRejected({}, 'partitions', '0', /whole number >= 1/, { name: 'dojo-test', partitions: 0 });
+  });
+  test('even replication factor (Redpanda rejects it)', () => {
+    expectRejected({ replicas: 3 }, 'replicationFactor', '2', /an odd number up to the broker count \(3\): Redpanda replicates with Raft/, { name: 'dojo-test', replicationFactor: 2 });
+  });
+  test('topic configs must be string values under Kafka keys', () => {
+    expectRejected({}, 'config', '{"Retention MS":"1"}', /Kafka topic config keys/, { name: 'dojo-test', config: { 'Retention MS': '1' } });
   });
   test('topic name', () => {
     expectRejected({}, 'topicName', "'bad topic'", /\[a-zA-Z0-9._-\]/, { name: 'bad topic' });

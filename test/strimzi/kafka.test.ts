@@ -46,7 +46,7 @@ function expectStrimziBasics(objs: any[]): void {
   expectRestricted(eo.template.pod.securityContext, [eo.template.topicOperatorContainer.securityContext, eo.template.userOperatorContainer.securityContext]);
   for (const pool of all(objs, 'KafkaNodePool')) {
     expect(pool.metadata.labels['strimzi.io/cluster']).toBe(kafka.metadata.name);
-    expectRestricted(pool.spec.template.pod.securityContext, [pool.spec.template.kafkaContainer.securityContext]);
+    expectRestricted(pool.spec.template.pod.securityContext, [pool.spec.template.kafkaContainer.securityContext, pool.spec.template.initContainer.securityContext]);
     const volumes = pool.spec.storage.volumes ?? [];
     expect(volumes.filter((v: any) => v.kraftMetadata === 'shared').length).toBeLessThanOrEqual(1);
   }

@@ -36,3 +36,8 @@ export function errorOf(fn: () => unknown): Error {
   }
   throw new Error('expected an error, but none was thrown');
 }
+
+/** A Secret's `data`, decoded from base64. */
+export function secretData(secret: any): { [key: string]: string } {
+  return Object.fromEntries(Object.entries<string>(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}

@@ -99,4 +99,4 @@ async function multiDocument(group, destDir) {
   return dest;
 }
 
-module.exports = { GROUPS, sharedDir, crdFile, groupFiles, allInstallFiles, multiDocument, ROOT };
+module.exports = { GROUPS, sharedDir, crdFile, groupFiles, allInstallFiles, multiDocument, download, ROOT };

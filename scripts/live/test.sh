@@ -45,6 +45,16 @@ cleanup() {
       kill -TERM "$pid" 2>/dev/null; sleep 3; kill -KILL "$pid" 2>/dev/null
     fi
   done
+  # The cluster tier's etcd and kube-apiserver, started by the Kubernetes tests, keep their data under our temp dir.
+  local pids
+  pids="$(pgrep -f -- "--data-dir=$LIVE_TMPDIR/|--cert-dir=$LIVE_TMPDIR/" || true)"
+  if [[ -n "$pids" ]]; then
+    log "stopping leftover API server/etcd pids $(echo $pids)"
+    # shellcheck disable=SC2086
+    kill -TERM $pids 2>/dev/null; sleep 2
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null
+  fi
   rm -rf "$LIVE_TMPDIR"
   exit "$rc"
 }

@@ -5,10 +5,13 @@
  * would under `kubectl apply --validate=strict`.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 
-const SCHEMA_FILE = path.resolve(__dirname, '..', '..', '..', 'shared', 'k8s-schemas', 'v1.28.0', '_definitions.json');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { k8sSchemaFileSync } = require('../../scripts/k8s-schema');
+
+/** Set by test/global-setup.js (which downloads the pinned file when ../shared is absent). */
+const schemaFile = (): string | undefined => process.env.DATASTREAM_K8S_SCHEMA_FILE ?? k8sSchemaFileSync();
 
 let cache: { ajv: Ajv; byGvk: Map<string, string>; fns: Map<string, ValidateFunction> } | undefined;
 
@@ -21,8 +24,9 @@ function tighten(node: any): void {
 
 function load() {
   if (cache) return cache;
-  if (!fs.existsSync(SCHEMA_FILE)) throw new Error(`Kubernetes schema not found at ${SCHEMA_FILE}`);
-  const doc = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+  const file = schemaFile();
+  if (!file || !fs.existsSync(file)) throw new Error('the Kubernetes 1.28 schema was not found (../shared/k8s-schemas, $DATASTREAM_K8S_SCHEMAS or .cache/k8s-schemas)');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byGvk = new Map<string, string>();
   for (const [name, def] of Object.entries<any>(doc.definitions)) {
     for (const g of def['x-kubernetes-group-version-kind'] ?? []) {

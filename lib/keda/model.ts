@@ -2,6 +2,12 @@
  * Pure model of a KafkaLagScaler: trigger metadata, TriggerAuthentication parameters, the parameter Secret and
  * the ScaledObject spec, computed from resolved settings. No constructs here; most unit tests target these.
  */
+import {
+  ScaledObjectSpec,
+  ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown,
+  ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUp,
+  ScaledObjectSpecFallbackBehavior,
+} from '../../imports/keda.sh';
 import { KafkaAuthentication, KafkaCredentials, KafkaListenerConnection } from '../kafka/cluster';
 import { KafkaLagScalerSettings, ResolvedScalingBehavior } from './settings';
 
@@ -20,7 +26,8 @@ export function kedaSaslMode(auth: KafkaAuthentication): string | undefined {
 /**
  * The `kafka` trigger's metadata. Every value is a string (KEDA rejects numbers and booleans in
  * `triggers[].metadata`). `sasl` and `tls` are not here: they are TriggerAuthentication parameters (see
- * {@link triggerAuthParameters}); KEDA refuses a trigger that sets them in both places.
+ * {@link triggerAuthParameters}). For `type: kafka` trigger metadata would win over them; keeping one source
+ * avoids the mix-ups of kedacore/keda#4689 and #6977.
  */
 export function triggerMetadata(s: KafkaLagScalerSettings): { [key: string]: string } {
   const m: { [key: string]: string } = {
@@ -113,7 +120,7 @@ export function triggerAuthModel(
 }
 
 /** HPA behaviour as the ScaledObject CRD spells it. */
-export function behaviorSpec(b: ResolvedScalingBehavior): any {
+export function behaviorSpec(b: ResolvedScalingBehavior): ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown {
   return {
     stabilizationWindowSeconds: b.stabilizationWindowSeconds,
     selectPolicy: b.selectPolicy,
@@ -140,8 +147,8 @@ export function scalerNames(name: string): ScalerNames {
 }
 
 /** The ScaledObject spec (plain JSON, as the CRD expects it). */
-export function scaledObjectSpec(s: KafkaLagScalerSettings, authRefName?: string): any {
-  const behavior: any = {};
+export function scaledObjectSpec(s: KafkaLagScalerSettings, authRefName?: string): ScaledObjectSpec {
+  const behavior: { scaleDown?: ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown; scaleUp?: ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUp } = {};
   if (s.scaleDown) behavior.scaleDown = behaviorSpec(s.scaleDown);
   if (s.scaleUp) behavior.scaleUp = behaviorSpec(s.scaleUp);
   return {
@@ -151,7 +158,7 @@ export function scaledObjectSpec(s: KafkaLagScalerSettings, authRefName?: string
     minReplicaCount: s.minReplicas,
     maxReplicaCount: s.maxReplicas,
     idleReplicaCount: s.idleReplicas,
-    fallback: s.fallback ? { failureThreshold: s.fallback.failureThreshold, replicas: s.fallback.replicas, behavior: s.fallback.behavior } : undefined,
+    fallback: s.fallback ? { failureThreshold: s.fallback.failureThreshold, replicas: s.fallback.replicas, behavior: s.fallback.behavior as unknown as ScaledObjectSpecFallbackBehavior } : undefined,
     advanced: Object.keys(behavior).length ? { horizontalPodAutoscalerConfig: { behavior } } : undefined,
     triggers: [
       {

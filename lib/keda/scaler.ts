@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ScaledObject, ScaledObjectSpec, TriggerAuthentication } from '../../imports/keda.sh';
+import { ScaledObject, TriggerAuthentication } from '../../imports/keda.sh';
 import { commonLabels } from '../common/labels';
 import { IKafkaCluster, IKafkaTopic } from '../kafka/cluster';
 import { scalerNames, ScalerNames, scaledObjectSpec, triggerAuthModel, triggerMetadata } from './model';
@@ -68,7 +68,7 @@ export class KafkaLagScaler extends Construct {
     }
     this.scaledObject = new ScaledObject(this, 'scaled-object', {
       metadata: { name: this.names.scaledObject, namespace: s.namespace, labels },
-      spec: scaledObjectSpec(s, auth ? this.names.triggerAuthentication : undefined) as ScaledObjectSpec,
+      spec: scaledObjectSpec(s, auth ? this.names.triggerAuthentication : undefined),
     });
     if (this.triggerAuthentication) this.scaledObject.addDependency(this.triggerAuthentication);
     // A cdk8s-plus workload then omits spec.replicas, so applying the app never resets the autoscaler's choice.

@@ -9,3 +9,4 @@ export * from './scheduling';
 export * from './content-named-job';
 export * from './network-policy';
 export * from './stateful';
+export * from './ingress-policy';

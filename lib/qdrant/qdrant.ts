@@ -1,9 +1,9 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
 import { commonLabels, ComponentIdentity, HEADLESS_SERVICE_LABEL, selectorLabels } from '../common/labels';
-import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
+import { IngressPolicy, tcpPolicyPort } from '../common/ingress-policy';
+import { NetworkPeer } from '../common/network-policy';
 import { resolveNamespace } from '../common/naming';
 import { spreadAffinity } from '../common/scheduling';
 import { restrictedContainerSecurityContext } from '../common/security';
@@ -82,8 +82,7 @@ export class Qdrant extends Construct implements IQdrant {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The ConfigMap with config.yaml and start.sh. */
   public readonly configMap: k8s.KubeConfigMap;
-  private readonly allowedPeers: NetworkPeer[] = [];
-  private networkPolicy?: k8s.KubeNetworkPolicy;
+  private readonly ingress: IngressPolicy;
   private readonly labels: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: QdrantProps = {}) {
@@ -222,6 +221,17 @@ export class Qdrant extends Construct implements IQdrant {
       onePodAtATimeBudget(this, 'pdb', meta(n.pdb), selector);
     }
 
+    this.ingress = new IngressPolicy(this, `${KIND}.allowFrom`, {
+      name: n.networkPolicy,
+      namespace,
+      labels: this.labels,
+      podSelector: this.podSelector,
+      rules: (admitted) => [
+        // Peers talk to each other on p2p (Raft, shard streams) and REST (snapshot shard transfers).
+        { from: [{ podSelector: { matchLabels: this.podSelector } }], ports: [QDRANT_PORTS.http, QDRANT_PORTS.grpc, QDRANT_PORTS.p2p].map(tcpPolicyPort) },
+        ...(admitted.length ? [{ from: admitted, ports: [QDRANT_PORTS.http, QDRANT_PORTS.grpc].map(tcpPolicyPort) }] : []),
+      ],
+    });
     if (s.networkPolicy) this.allowFrom(...s.networkPolicy.allowFrom);
 
     if (s.serviceMonitor) {
@@ -271,42 +281,13 @@ export class Qdrant extends Construct implements IQdrant {
   }
 
   public allowFrom(...peers: NetworkPeer[]): void {
-    const bad = peers.filter((p) => !isNetworkPeer(p));
-    if (bad.length) {
-      const message = failureMessage(this, `${KIND}.allowFrom`, 'peers', bad, NETWORK_PEER_ALLOWED);
-      throw new DatastreamValidationError([{ path: this.node.path, prop: 'peers', value: bad, message }]);
-    }
-    this.allowedPeers.push(...peers);
-    if (!this.networkPolicy) this.networkPolicy = this.emitNetworkPolicy();
+    if (peers.length) this.ingress.admit(...peers);
+    else this.ingress.ensure();
   }
 
   /** The peers admitted so far (besides the Qdrant peers themselves). */
   public get allowedClients(): NetworkPeer[] {
-    return [...this.allowedPeers];
-  }
-
-  private emitNetworkPolicy(): k8s.KubeNetworkPolicy {
-    const n = qdrantNames(this.settings);
-    const tcp = (p: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) });
-    return new k8s.KubeNetworkPolicy(this, 'network-policy', {
-      metadata: { name: n.networkPolicy, namespace: this.namespace, labels: this.labels },
-      spec: {
-        podSelector: { matchLabels: this.podSelector },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({
-          produce: () => [
-            // Peers talk to each other on p2p (Raft, shard streams) and REST (snapshot shard transfers).
-            {
-              from: [{ podSelector: { matchLabels: this.podSelector } }],
-              ports: [tcp(QDRANT_PORTS.http), tcp(QDRANT_PORTS.grpc), tcp(QDRANT_PORTS.p2p)],
-            },
-            ...(this.allowedPeers.length
-              ? [{ from: this.allowedPeers.map(networkPolicyPeer), ports: [tcp(QDRANT_PORTS.http), tcp(QDRANT_PORTS.grpc)] }]
-              : []),
-          ],
-        }),
-      },
-    });
+    return this.ingress.admitted;
   }
 }
 

@@ -2,8 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
-import { isNetworkPeer, NETWORK_PEER_ALLOWED, NetworkPeer, networkPolicyPeer } from '../common/network-policy';
-import { DatastreamValidationError, failureMessage } from '../common/validation';
+import { IngressPolicy, tcpPolicyPort } from '../common/ingress-policy';
+import { NetworkPeer } from '../common/network-policy';
 import { ContentNamedJob } from '../common/content-named-job';
 import { commonLabels, ComponentIdentity, HEADLESS_SERVICE_LABEL, selectorLabels } from '../common/labels';
 import { resolveNamespace } from '../common/naming';
@@ -60,9 +60,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
   public readonly statefulSet: k8s.KubeStatefulSet;
   private readonly topics: RedpandaTopic[] = [];
   private readonly acls: JobAcl[] = [];
-  private readonly allowedPeers: NetworkPeer[] = [];
-  private networkPolicy?: k8s.KubeNetworkPolicy;
-  private readonly podLabels: { [key: string]: string };
+  private readonly ingress: IngressPolicy;
   private readonly jobLabels: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: RedpandaProps = {}) {
@@ -83,7 +81,6 @@ export class Redpanda extends Construct implements IKafkaCluster {
     const selector = selectorLabels(identity);
     const labels = commonLabels(identity);
     this.brokerSelector = selector;
-    this.podLabels = labels;
     const meta = (name: string) => ({ name, namespace, labels });
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta(n.serviceAccount), automountServiceAccountToken: false });
@@ -251,8 +248,26 @@ export class Redpanda extends Construct implements IKafkaCluster {
     for (const t of props.topics ?? []) this.addTopic(t.topicName, t);
     const jobLabels = commonLabels({ ...identity, component: 'configure' });
     this.jobLabels = selectorLabels({ ...identity, component: 'configure' });
-    if (props.networkPolicy) this.allowFrom(...(props.networkPolicy.allowFrom ?? []));
-    if (props.networkPolicy && !this.networkPolicy) this.networkPolicy = this.emitNetworkPolicy();
+    const clientPorts = [REDPANDA_PORTS.kafka, REDPANDA_PORTS.admin, REDPANDA_PORTS.http, REDPANDA_PORTS.schemaRegistry].map(tcpPolicyPort);
+    this.ingress = new IngressPolicy(this, 'Redpanda.allowFrom', {
+      name: s.name,
+      namespace,
+      labels,
+      podSelector: selector,
+      rules: (admitted) => [
+        // Brokers talk to each other on every port (Raft RPC, Kafka, admin).
+        { from: [{ podSelector: { matchLabels: selector } }], ports: [...clientPorts, tcpPolicyPort(REDPANDA_PORTS.rpc)] },
+        // The configure Job creates topics and users.
+        { from: [{ podSelector: { matchLabels: this.jobLabels } }], ports: [tcpPolicyPort(REDPANDA_PORTS.kafka), tcpPolicyPort(REDPANDA_PORTS.admin)] },
+        ...(admitted.length ? [{ from: admitted, ports: clientPorts }] : []),
+        // The external listener is meant for clients outside the cluster.
+        ...(s.external ? [{ ports: [tcpPolicyPort(REDPANDA_PORTS.kafkaExternal)] }] : []),
+      ],
+    });
+    if (props.networkPolicy) {
+      this.ingress.ensure();
+      this.allowFrom(...(props.networkPolicy.allowFrom ?? []));
+    }
     new ContentNamedJob(this, 'configure-job', n.configureJob, {
       metadata: { namespace, labels: jobLabels },
       spec: {
@@ -312,42 +327,13 @@ export class Redpanda extends Construct implements IKafkaCluster {
    * admitted pods reach the brokers.
    */
   public allowFrom(...peers: NetworkPeer[]): void {
-    const bad = peers.filter((p) => !isNetworkPeer(p));
-    if (bad.length) {
-      const message = failureMessage(this, 'Redpanda.allowFrom', 'peers', bad, NETWORK_PEER_ALLOWED);
-      throw new DatastreamValidationError([{ path: this.node.path, prop: 'peers', value: bad, message }]);
-    }
-    this.allowedPeers.push(...peers);
-    if (!this.networkPolicy) this.networkPolicy = this.emitNetworkPolicy();
+    if (peers.length) this.ingress.admit(...peers);
+    else this.ingress.ensure();
   }
 
   /** Peers admitted so far. */
   public get allowedClients(): NetworkPeer[] {
-    return [...this.allowedPeers];
-  }
-
-  private emitNetworkPolicy(): k8s.KubeNetworkPolicy {
-    const s = this.settings;
-    const tcp = (p: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) });
-    const clientPorts = [REDPANDA_PORTS.kafka, REDPANDA_PORTS.admin, REDPANDA_PORTS.http, REDPANDA_PORTS.schemaRegistry].map(tcp);
-    return new k8s.KubeNetworkPolicy(this, 'network-policy', {
-      metadata: { name: s.name, namespace: this.namespace, labels: this.podLabels },
-      spec: {
-        podSelector: { matchLabels: this.brokerSelector },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({
-          produce: () => [
-            // Brokers talk to each other on every port (Raft RPC, Kafka, admin).
-            { from: [{ podSelector: { matchLabels: this.brokerSelector } }], ports: [...clientPorts, tcp(REDPANDA_PORTS.rpc)] },
-            // The configure Job creates topics and users.
-            { from: [{ podSelector: { matchLabels: this.jobLabels } }], ports: [tcp(REDPANDA_PORTS.kafka), tcp(REDPANDA_PORTS.admin)] },
-            ...(this.allowedPeers.length ? [{ from: this.allowedPeers.map(networkPolicyPeer), ports: clientPorts }] : []),
-            // The external listener is meant for clients outside the cluster.
-            ...(s.external ? [{ ports: [tcp(REDPANDA_PORTS.kafkaExternal)] }] : []),
-          ],
-        }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
-    });
+    return this.ingress.admitted;
   }
 
   /** Topics declared on this cluster. */

@@ -1,18 +1,28 @@
 /**
  * Live tier, Kubernetes: verify's Kubernetes checks against the cluster tier's REAL kube-apiserver + etcd
- * (test/cluster/harness.ts: built from the Go module proxy and cached, started on 127.0.0.1). The test creates
- * the lab's objects and sets their status through the status subresource, the way controllers and the kubelet
- * would — there is no controller-manager, scheduler or kubelet.
+ * (test/cluster/harness.ts: built from the Go module proxy and cached, started on 127.0.0.1).
+ *
+ * The lab is what the lab app synthesizes: `synthLab({ variants: 'default' })` from main.ts (what `npm run synth`
+ * writes to dist/), applied with `kubectl apply -f DIR`. The Strimzi/KEDA test applies the `strimzi,keda` variants
+ * (with the upstream CRDs), the three-broker test the `ha` variant's Redpanda. There is no controller-manager,
+ * scheduler or kubelet, so the test does their part: it creates the pods and PVCs the StatefulSet, Deployment
+ * and Job controllers would create — from the synthesized pod and claim templates, named and labelled the way
+ * those controllers do it — binds them to a node, and sets every status through the status subresource.
  *
  * The last tests are the full `npm run verify -- --port-forward` run. Port-forward streaming, kubelet stats and
  * metrics.k8s.io need nodes, so they come from test/live/kubelet-standin.ts — a STAND-IN in front of the real
  * API server that forwards every other request to it — and the tunnels end at the real Kafka broker and at the
  * Qdrant stand-in. If kube-apiserver cannot be built or started, these tests fail with the reason (no skips).
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments, stringify } from 'yaml';
+import { Qdrant } from '../../lib';
+import { synthLab } from '../../main';
+import { PORT_FORWARD_BASE_ANNOTATION } from '../../verify/kube';
 import { Binaries, Cluster, buildBinaries, run, startCluster } from '../cluster/harness';
 import { BrokerState, broker, check, closedPort, expectStatuses, leftovers, verify } from './helpers';
 import { KubeletStandin, startKubeletStandin } from './kubelet-standin';
@@ -23,11 +33,21 @@ const crds = require('../../scripts/crds');
 
 const BUILD_TIMEOUT_MS = Number(process.env.CLUSTER_BUILD_TIMEOUT_MIN || 70) * 60_000;
 const API_KEY = 'live-tier-qdrant-key';
+/** The node the test "schedules" every pod on (there is no scheduler and no Node object). */
+const NODE = 'node-1';
+/** Namespace of the Qdrant-with-an-API-key test: the lab's Qdrant has no API key. */
+const KEYED_NS = 'lab-apikey';
+
+type Obj = Record<string, any>;
 
 let b: BrokerState;
 let bins: Binaries;
 let cluster: Cluster;
+/** Qdrant stand-in for the lab's Qdrant (the lab sets no API key) and one that requires API_KEY. */
 let qdrant: QdrantStandin;
+let qdrantKeyed: QdrantStandin;
+/** The default lab as synthesized (parsed from the YAML files synthLab wrote). */
+let lab: Obj[];
 let setupError: Error | undefined;
 
 async function kubectl(args: string[], input?: string): Promise<string> {
@@ -36,14 +56,160 @@ async function kubectl(args: string[], input?: string): Promise<string> {
   return r.stdout;
 }
 
-async function setStatus(kind: string, name: string, status: unknown): Promise<void> {
-  await kubectl(['-n', 'lab', 'patch', kind, name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+async function setStatus(kind: string, name: string, status: unknown, namespace = 'lab'): Promise<void> {
+  await kubectl(['-n', namespace, 'patch', kind, name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+}
+
+const toYaml = (objects: Obj[]) => objects.map((o) => stringify(o)).join('---\n');
+
+// ------------------------------------------------------------------ the lab app's output
+
+/** Runs the lab app (synthLab from main.ts, what `npm run synth -- --variant V` runs) into a fresh folder and parses it. */
+function synthVariants(variants: string): { dir: string; objects: Obj[] } {
+  const dir = fs.mkdtempSync(path.join(cluster.dir, `synth-${variants.replace(/,/g, '+')}-`));
+  synthLab({ outdir: dir, variants });
+  const objects = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS()))
+    .filter(Boolean);
+  return { dir, objects };
+}
+
+function find(objects: Obj[], kind: string, name?: string): Obj {
+  const o = objects.find((x) => x.kind === kind && (name === undefined || x.metadata?.name === name));
+  if (!o) throw new Error(`the synthesized output has no ${kind}${name ? ` ${name}` : ''} (it has: ${objects.map((x) => `${x.kind}/${x.metadata?.name}`).join(', ')})`);
+  return o;
+}
+
+/**
+ * The one value the test changes after applying: the Redpanda StatefulSet's port-forward base. The lab says 9092
+ * (its kafka-local listener advertises 127.0.0.1:9092+i); the test broker, shared by the whole tier, advertises
+ * its forwarded listener on a free port instead, because 9092 may be taken on this machine. The annotation must
+ * be in the synthesized output — a renamed or dropped annotation fails here rather than being papered over.
+ */
+async function retargetPortForward(sts: Obj, namespace: string, base: number): Promise<void> {
+  const synthesized = sts.metadata?.annotations?.[PORT_FORWARD_BASE_ANNOTATION];
+  if (!/^\d+$/.test(synthesized ?? '')) {
+    throw new Error(`the synthesized StatefulSet ${sts.metadata.name} has no numeric ${PORT_FORWARD_BASE_ANNOTATION} annotation (got ${JSON.stringify(sts.metadata?.annotations)})`);
+  }
+  await kubectl(['-n', namespace, 'annotate', '--overwrite', 'statefulset', sts.metadata.name, `${PORT_FORWARD_BASE_ANNOTATION}=${base}`]);
+}
+
+/** The namespace's `default` ServiceAccount, which the ServiceAccount controller would create (pods without serviceAccountName need it). */
+async function defaultServiceAccount(namespace: string): Promise<void> {
+  await kubectl(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } }));
+}
+
+// ------------------------------------------------------------------ the controllers' part
+
+/** Pods and PVCs the test created for one workload (as its controller would), so their status can be set again. */
+interface Workload {
+  kind: 'statefulset' | 'deployment' | 'job';
+  namespace: string;
+  name: string;
+  replicas: number;
+  revision: string;
+  pods: Obj[];
+  pvcs: { name: string; size: string }[];
+  /** A completed Job is terminal: its status (and its pod's) is set once. */
+  completed?: boolean;
+}
+const workloads: Workload[] = [];
+/** Restart counts (with an OOMKilled last state) the "ready" lab shows, by namespace/pod. */
+const RESTARTS: Record<string, number> = { 'lab/rp-0': 2 };
+
+const hash = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
+
+async function uidOf(namespace: string, kind: string, name: string): Promise<string> {
+  return (await kubectl(['-n', namespace, 'get', kind, name, '-o', 'jsonpath={.metadata.uid}'])).trim();
+}
+
+/** What the StatefulSet controller creates: PVCs `<claim template>-<sts>-<i>` (template labels + selector) and pods `<sts>-<i>`. */
+async function materializeStatefulSet(sts: Obj, namespace: string): Promise<Workload> {
+  const name: string = sts.metadata.name;
+  const t = sts.spec.template;
+  const replicas: number = sts.spec.replicas ?? 1;
+  const revision = `${name}-${hash(JSON.stringify(t), 10)}`;
+  const owner = { apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: await uidOf(namespace, 'statefulset', name), controller: true, blockOwnerDeletion: true };
+  const w: Workload = { kind: 'statefulset', namespace, name, replicas, revision, pods: [], pvcs: [] };
+  const objects: Obj[] = [];
+  for (let i = 0; i < replicas; i++) {
+    const podName = `${name}-${i}`;
+    const claims = (sts.spec.volumeClaimTemplates ?? []).map((c: Obj) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: `${c.metadata.name}-${podName}`, namespace, labels: { ...c.metadata.labels, ...sts.spec.selector.matchLabels } },
+      spec: c.spec,
+    }));
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: podName,
+        namespace,
+        labels: { ...t.metadata.labels, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': podName },
+        annotations: t.metadata.annotations,
+        ownerReferences: [owner],
+      },
+      spec: {
+        ...t.spec,
+        hostname: podName,
+        subdomain: sts.spec.serviceName,
+        nodeName: NODE,
+        volumes: [
+          ...(sts.spec.volumeClaimTemplates ?? []).map((c: Obj) => ({ name: c.metadata.name, persistentVolumeClaim: { claimName: `${c.metadata.name}-${podName}` } })),
+          ...(t.spec.volumes ?? []),
+        ],
+      },
+    };
+    objects.push(...claims, pod);
+    w.pvcs.push(...claims.map((c: Obj) => ({ name: c.metadata.name, size: c.spec.resources.requests.storage })));
+    w.pods.push(pod);
+  }
+  await kubectl(['create', '-f', '-'], toYaml(objects));
+  workloads.push(w);
+  return w;
+}
+
+/** What the Deployment (through its ReplicaSet) and Job controllers create: pods `<name>-<template hash>-<suffix>` / `<job>-<suffix>`. */
+async function materializePods(kind: 'deployment' | 'job', o: Obj, namespace: string): Promise<Workload> {
+  const name: string = o.metadata.name;
+  const t = o.spec.template;
+  const replicas: number = kind === 'job' ? 1 : o.spec.replicas ?? 1; // a Deployment without replicas gets 1 from the API server
+  const templateHash = hash(JSON.stringify(t), 10);
+  const uid = await uidOf(namespace, kind, name);
+  const w: Workload = { kind, namespace, name, replicas, revision: templateHash, pods: [], pvcs: [] };
+  for (let i = 0; i < replicas; i++) {
+    const suffix = hash(`${name}/${i}`, 5);
+    const labels =
+      kind === 'job'
+        ? { ...t.metadata?.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name }
+        : { ...t.metadata?.labels, 'pod-template-hash': templateHash };
+    w.pods.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: kind === 'job' ? `${name}-${suffix}` : `${name}-${templateHash}-${suffix}`,
+        namespace,
+        labels,
+        annotations: t.metadata?.annotations,
+        // The Job controller owns its pods; a Deployment's pods belong to a ReplicaSet, which nothing here creates.
+        ownerReferences: kind === 'job' ? [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true, blockOwnerDeletion: true }] : undefined,
+      },
+      spec: { ...t.spec, nodeName: NODE },
+    });
+  }
+  await kubectl(['create', '-f', '-'], toYaml(w.pods));
+  workloads.push(w);
+  return w;
 }
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-const runningContainer = (name: string, image: string, restarts = 0, lastOom = false) => ({
-  name,
-  image,
+const runningContainer = (c: Obj, restarts = 0, lastOom = false) => ({
+  name: c.name,
+  image: c.image,
   imageID: '',
   ready: true,
   started: true,
@@ -51,7 +217,7 @@ const runningContainer = (name: string, image: string, restarts = 0, lastOom = f
   state: { running: { startedAt: now() } },
   lastState: lastOom ? { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: now(), finishedAt: now() } } : {},
 });
-const podReady = (containers: unknown[]) => ({
+const podReady = (pod: Obj, restarts = 0) => ({
   phase: 'Running',
   podIP: '10.244.0.10',
   conditions: [
@@ -60,150 +226,140 @@ const podReady = (containers: unknown[]) => ({
     { type: 'ContainersReady', status: 'True' },
     { type: 'Ready', status: 'True' },
   ],
-  containerStatuses: containers,
+  containerStatuses: pod.spec.containers.map((c: Obj) => runningContainer(c, restarts, restarts > 0)),
+});
+const podCompleted = (pod: Obj) => ({
+  phase: 'Succeeded',
+  conditions: [
+    { type: 'PodScheduled', status: 'True' },
+    { type: 'Initialized', status: 'True' },
+    { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' },
+    { type: 'Ready', status: 'False', reason: 'PodCompleted' },
+  ],
+  containerStatuses: pod.spec.containers.map((c: Obj) => ({
+    name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0,
+    state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now(), finishedAt: now() } },
+  })),
 });
 const stsReady = (n: number, rev: string) => ({ observedGeneration: 1, replicas: n, readyReplicas: n, currentReplicas: n, updatedReplicas: n, availableReplicas: n, currentRevision: rev, updateRevision: rev });
+const deploymentReady = (n: number) => ({ observedGeneration: 1, replicas: n, readyReplicas: n, availableReplicas: n, updatedReplicas: n });
 const pvcBound = (size: string) => ({ phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: size } });
 
-function labManifest(advertisedPort: number): string {
-  const rpLabels = { 'app.kubernetes.io/name': 'redpanda', 'app.kubernetes.io/instance': 'rp' };
-  const qdLabels = { 'app.kubernetes.io/name': 'qdrant', 'app.kubernetes.io/instance': 'qdrant' };
-  const appLabels = { 'app.kubernetes.io/name': 'chatbot-consumer', 'app.kubernetes.io/instance': 'chatbot' };
-  const objects: unknown[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } },
-    // No controller-manager creates the namespace's default ServiceAccount, which pod admission needs.
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'lab' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'qdrant-apikey', namespace: 'lab' }, stringData: { 'api-key': API_KEY } },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'rp', namespace: 'lab', labels: rpLabels, annotations: { 'datastream.cdk8s.io/port-forward-base': String(advertisedPort) } },
-      spec: {
-        replicas: 1,
-        serviceName: 'rp-headless',
-        selector: { matchLabels: rpLabels },
-        template: {
-          metadata: { labels: { ...rpLabels, 'app.kubernetes.io/component': 'broker' } },
-          spec: {
-            containers: [
-              {
-                name: 'redpanda',
-                image: 'docker.redpanda.com/redpandadata/redpanda:v26.2.1',
-                ports: [
-                  { name: 'kafka', containerPort: 9093 },
-                  { name: 'kafka-local', containerPort: 9092 },
-                  { name: 'admin', containerPort: 9644 },
-                ],
-                resources: { limits: { memory: '2560Mi' }, requests: { memory: '2560Mi', cpu: '1' } },
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [{ metadata: { name: 'datadir' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
-      },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'qdrant', namespace: 'lab', labels: qdLabels },
-      spec: {
-        replicas: 1,
-        serviceName: 'qdrant-headless',
-        selector: { matchLabels: qdLabels },
-        template: {
-          metadata: { labels: { ...qdLabels, 'app.kubernetes.io/component': 'vector-db' } },
-          spec: {
-            containers: [
-              {
-                name: 'qdrant',
-                image: 'docker.io/qdrant/qdrant:v1.19.0',
-                ports: [
-                  { name: 'http', containerPort: 6333 },
-                  { name: 'grpc', containerPort: 6334 },
-                ],
-                env: [{ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'qdrant-apikey', key: 'api-key' } } }],
-                resources: { limits: { memory: '1Gi' } },
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [{ metadata: { name: 'qdrant-storage' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
-      },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'chatbot-consumer', namespace: 'lab', labels: appLabels },
-      spec: { replicas: 1, selector: { matchLabels: appLabels }, template: { metadata: { labels: appLabels }, spec: { containers: [{ name: 'consumer', image: 'busybox:1.36' }] } } },
-    },
-    ...[
-      ['datadir-rp-0', rpLabels],
-      ['qdrant-storage-qdrant-0', qdLabels],
-    ].map(([name, labels]) => ({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name, namespace: 'lab', labels },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    })),
-    ...[
-      ['rp-0', rpLabels, 'redpanda', 'docker.redpanda.com/redpandadata/redpanda:v26.2.1', 'datadir-rp-0'],
-      ['qdrant-0', qdLabels, 'qdrant', 'docker.io/qdrant/qdrant:v1.19.0', 'qdrant-storage-qdrant-0'],
-      ['chatbot-consumer-7d9f8-abcde', appLabels, 'consumer', 'busybox:1.36', ''],
-    ].map(([name, labels, container, image, pvc]) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace: 'lab', labels },
-      spec: {
-        nodeName: 'node-1',
-        containers: [{ name: container, image, resources: container === 'consumer' ? {} : { limits: { memory: container === 'redpanda' ? '2560Mi' : '1Gi' } } }],
-        volumes: pvc ? [{ name: 'data', persistentVolumeClaim: { claimName: pvc } }] : [],
-      },
-    })),
-  ];
-  return objects.map((o) => stringify(o)).join('---\n');
-}
-
+/** Every workload the test materialized: ready and rolled out, PVCs bound, the Job completed; rp-0 with 2 restarts (last OOMKilled). */
 async function makeEverythingReady(): Promise<void> {
-  await setStatus('statefulset', 'rp', stsReady(1, 'rp-5d8f'));
-  await setStatus('statefulset', 'qdrant', stsReady(1, 'qdrant-6c7b'));
-  await setStatus('deployment', 'chatbot-consumer', { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 });
-  await setStatus('pvc', 'datadir-rp-0', pvcBound('1Gi'));
-  await setStatus('pvc', 'qdrant-storage-qdrant-0', pvcBound('1Gi'));
-  await setStatus('pod', 'rp-0', podReady([runningContainer('redpanda', 'docker.redpanda.com/redpandadata/redpanda:v26.2.1', 2, true)]));
-  await setStatus('pod', 'qdrant-0', podReady([runningContainer('qdrant', 'docker.io/qdrant/qdrant:v1.19.0')]));
-  await setStatus('pod', 'chatbot-consumer-7d9f8-abcde', podReady([runningContainer('consumer', 'busybox:1.36')]));
+  for (const w of workloads) {
+    if (w.completed) continue;
+    if (w.kind === 'statefulset') await setStatus('statefulset', w.name, stsReady(w.replicas, w.revision), w.namespace);
+    if (w.kind === 'deployment') await setStatus('deployment', w.name, deploymentReady(w.replicas), w.namespace);
+    for (const c of w.pvcs) await setStatus('pvc', c.name, pvcBound(c.size), w.namespace);
+    for (const p of w.pods) {
+      if (w.kind === 'job') await setStatus('pod', p.metadata.name, podCompleted(p), w.namespace);
+      else await setStatus('pod', p.metadata.name, podReady(p, RESTARTS[`${w.namespace}/${p.metadata.name}`] ?? 0), w.namespace);
+    }
+    if (w.kind === 'job') {
+      const t = now();
+      await setStatus('job', w.name, {
+        startTime: t, completionTime: t, succeeded: 1, active: 0, ready: 0, terminating: 0,
+        conditions: [
+          { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t },
+          { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t },
+        ],
+      }, w.namespace);
+      w.completed = true;
+    }
+  }
 }
 
-/** The upstream Strimzi Kafka and KEDA ScaledObject CRDs, and one resource of each (no status yet). Idempotent. */
-async function installOperatorResources(): Promise<void> {
-  const files = [await crds.crdFile('kafka.strimzi.io', '040-Crd-kafka.yaml'), await crds.crdFile('keda.sh', 'keda.sh_scaledobjects.yaml')];
-  for (const f of files) await kubectl(['apply', '--server-side', '-f', f]);
-  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/kafkas.kafka.strimzi.io', 'crd/scaledobjects.keda.sh']);
-  await kubectl(
-    ['apply', '-f', '-'],
-    [
-      { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'events', namespace: 'lab' }, spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } } },
-      {
-        apiVersion: 'keda.sh/v1alpha1',
-        kind: 'ScaledObject',
-        metadata: { name: 'chatbot-consumer', namespace: 'lab' },
-        spec: { scaleTargetRef: { name: 'chatbot-consumer' }, triggers: [{ type: 'kafka', metadata: { bootstrapServers: 'events-kafka-bootstrap.lab.svc:9092', consumerGroup: 'chatbot', topic: 'chat', lagThreshold: '10' } }] },
-      },
-    ]
-      .map((o) => stringify(o))
-      .join('---\n'),
-  );
+function workload(namespace: string, name: string): Workload {
+  const w = workloads.find((x) => x.namespace === namespace && x.name === name);
+  if (!w) throw new Error(`no workload ${namespace}/${name} was materialized (have: ${workloads.map((x) => `${x.namespace}/${x.name}`).join(', ')})`);
+  return w;
 }
 
+// ------------------------------------------------------------------ set-ups
+
+/**
+ * The default lab in namespace lab, as `npm run synth && kubectl apply -f dist/` deploys it, plus what the
+ * controllers would create: rp-0, qdrant-0, their PVCs datadir-rp-0 and qdrant-storage-qdrant-0, and the pod of
+ * Redpanda's configure Job.
+ */
+async function deployLab(): Promise<void> {
+  const out = synthVariants('default');
+  lab = out.objects;
+  await kubectl(['apply', '-f', out.dir]);
+  await defaultServiceAccount('lab');
+  const rp = find(lab, 'StatefulSet', 'rp');
+  await retargetPortForward(rp, 'lab', b.forwarded.advertisedPort);
+  await materializeStatefulSet(rp, 'lab');
+  await materializeStatefulSet(find(lab, 'StatefulSet', 'qdrant'), 'lab');
+  for (const job of lab.filter((o) => o.kind === 'Job')) await materializePods('job', job, 'lab');
+  await makeEverythingReady();
+}
+
+let operatorVariants: Promise<Obj[]> | undefined;
+/**
+ * The `strimzi,keda` variants on top of the lab (their Redpanda and Qdrant charts are the default lab's), with the
+ * upstream CRDs of the API groups they use: Strimzi Kafka `strimzi` (+ node pool, topic), the KEDA ScaledObject
+ * `dojo-consumer` and its target, the Deployment dojo-consumer, whose pod the test creates. No status yet. Once.
+ */
+function installOperatorVariants(): Promise<Obj[]> {
+  operatorVariants ??= (async () => {
+    const out = synthVariants('strimzi,keda');
+    const groups = [...new Set(out.objects.map((o) => String(o.apiVersion).split('/')[0]).filter((g) => crds.GROUPS[g]))];
+    const files: string[] = (await Promise.all(groups.map((g) => crds.groupFiles(g)))).flat();
+    for (const f of files) await kubectl(['apply', '--server-side', '-f', f]);
+    await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...files.flatMap((f) => ['-f', f])]);
+    await kubectl(['apply', '-f', out.dir]);
+    await retargetPortForward(find(out.objects, 'StatefulSet', 'rp'), 'lab', b.forwarded.advertisedPort);
+    for (const d of out.objects.filter((o) => o.kind === 'Deployment')) await materializePods('deployment', d, 'lab');
+    await makeEverythingReady();
+    return out.objects;
+  })();
+  return operatorVariants;
+}
+
+/** The operator variants, with Ready conditions on the Kafka and the ScaledObject (as the operators would set them). */
 async function operatorResourcesReady(): Promise<void> {
-  await installOperatorResources();
-  await kubectl(['-n', 'lab', 'patch', 'kafka.kafka.strimzi.io', 'events', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }] } })]);
-  await kubectl(['-n', 'lab', 'patch', 'scaledobject.keda.sh', 'chatbot-consumer', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Active', status: 'False' }] } })]);
+  const objects = await installOperatorVariants();
+  await setCondition('kafka.kafka.strimzi.io', find(objects, 'Kafka').metadata.name, { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }] });
+  await setCondition('scaledobject.keda.sh', find(objects, 'ScaledObject').metadata.name, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Active', status: 'False' }] });
+}
+
+async function setCondition(resource: string, name: string, status: unknown): Promise<void> {
+  await kubectl(['-n', 'lab', 'patch', resource, name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+}
+
+let keyedQdrant: Promise<void> | undefined;
+/**
+ * A Qdrant with an API key, in namespace lab-apikey: no lab variant sets one, so this is the Qdrant construct
+ * itself with `apiKeySecret` (synthesized like the lab's, with the same PodSecurity labels on the namespace).
+ * The Secret is written here: the construct references it and the user creates it (`kubectl create secret`).
+ */
+function deployKeyedQdrant(): Promise<void> {
+  keyedQdrant ??= (async () => {
+    const chart = new Chart(Testing.app(), 'qdrant', { namespace: KEYED_NS, disableResourceNameHashes: true });
+    new Qdrant(chart, 'qdrant', { name: 'qdrant', apiKeySecret: { secretName: 'qdrant-apikey', key: 'api-key' } });
+    const objects: Obj[] = Testing.synth(chart);
+    const ns = find(lab, 'Namespace', 'lab');
+    await kubectl(
+      ['apply', '-f', '-'],
+      toYaml([
+        { ...ns, metadata: { ...ns.metadata, name: KEYED_NS } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'qdrant-apikey', namespace: KEYED_NS }, stringData: { 'api-key': API_KEY } },
+        ...objects,
+      ]),
+    );
+    await defaultServiceAccount(KEYED_NS);
+    await materializeStatefulSet(find(objects, 'StatefulSet', 'qdrant'), KEYED_NS);
+    await makeEverythingReady();
+  })();
+  return keyedQdrant;
 }
 
 /** resourceVersion of every object in the lab namespace: verify must not change any of them. */
 async function snapshot(): Promise<Record<string, string>> {
-  const out = JSON.parse(await kubectl(['-n', 'lab', 'get', 'statefulsets,deployments,pods,pvc,secrets,services,configmaps', '-o', 'json']));
+  const kinds = 'statefulsets,deployments,jobs,pods,pvc,secrets,services,configmaps,serviceaccounts,kafkas.kafka.strimzi.io,scaledobjects.keda.sh';
+  const out = JSON.parse(await kubectl(['-n', 'lab', 'get', kinds, '-o', 'json']));
   return Object.fromEntries(out.items.map((o: any) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]));
 }
 
@@ -216,9 +372,9 @@ beforeAll(async () => {
   try {
     bins = await buildBinaries(BUILD_TIMEOUT_MS);
     cluster = await startCluster(bins);
-    await kubectl(['apply', '-f', '-'], labManifest(b.forwarded.advertisedPort));
-    await makeEverythingReady();
-    qdrant = await startQdrantStandin({ apiKey: API_KEY, preexisting: ['chatbot-docs'] });
+    await deployLab();
+    qdrant = await startQdrantStandin({ preexisting: ['chatbot-docs'] });
+    qdrantKeyed = await startQdrantStandin({ apiKey: API_KEY, preexisting: ['chatbot-docs'] });
   } catch (e) {
     setupError = new Error(`setting up the cluster tier's kube-apiserver for the live tier failed: ${(e as Error).message}`);
   }
@@ -226,6 +382,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await qdrant?.close();
+  await qdrantKeyed?.close();
   await cluster?.stop();
 });
 
@@ -243,11 +400,14 @@ describe("Kubernetes checks against the cluster tier's kube-apiserver", () => {
       'kube.keda': 'skipped',
     });
     expect(r.code).toBe(0);
-    expect(check(r, 'kube.api').summary).toMatch(/^context cluster-tier, API server v1\.\d+\.\d+ at https:\/\/127\.0\.0\.1:\d+, namespace lab: 2 StatefulSet\(s\), 1 Deployment\(s\), 3 pod\(s\), 2 PVC\(s\)$/);
-    expect(check(r, 'kube.workloads').summary).toBe('3 workload(s) ready: StatefulSet/qdrant 1/1, StatefulSet/rp 1/1, Deployment/chatbot-consumer 1/1');
+    // The default lab: Redpanda rp and Qdrant qdrant (1 replica each), the completed pod of rp's configure Job.
+    expect(check(r, 'kube.api').summary).toMatch(/^context cluster-tier, API server v1\.\d+\.\d+ at https:\/\/127\.0\.0\.1:\d+, namespace lab: 2 StatefulSet\(s\), 0 Deployment\(s\), 3 pod\(s\), 2 PVC\(s\)$/);
+    expect(check(r, 'kube.workloads').summary).toBe('2 workload(s) ready: StatefulSet/qdrant 1/1, StatefulSet/rp 1/1');
     const pods = check(r, 'kube.pods');
-    expect(pods.summary).toBe('3 pod(s) ready, 2 restart(s) in total');
-    expect(pods.data.find((p: any) => p.pod === 'rp-0')).toMatchObject({ restarts: 2, lastTermination: { reason: 'OOMKilled', exitCode: 137 }, node: 'node-1' });
+    // The Job's Succeeded pod is not counted as a pod that should be ready.
+    expect(pods.summary).toBe('2 pod(s) ready, 2 restart(s) in total');
+    expect(pods.data.map((p: any) => p.pod)).toEqual(['qdrant-0', 'rp-0']);
+    expect(pods.data.find((p: any) => p.pod === 'rp-0')).toMatchObject({ restarts: 2, lastTermination: { reason: 'OOMKilled', exitCode: 137 }, node: NODE });
     expect(check(r, 'kube.pvcs').summary).toBe('2 PVC(s) Bound: datadir-rp-0 1Gi, qdrant-storage-qdrant-0 1Gi');
     expect(check(r, 'kube.usage').skipReason).toBe(
       'metrics API not available (metrics.k8s.io: HTTP 404 — install metrics-server); volume usage not available (kubelet stats: node-1: HTTP 404: nodes "node-1" not found)',
@@ -261,44 +421,53 @@ describe("Kubernetes checks against the cluster tier's kube-apiserver", () => {
 
   test('Strimzi Kafka and KEDA ScaledObject Ready conditions, set through the status subresource', async () => {
     requireCluster();
-    await installOperatorResources();
+    const objects = await installOperatorVariants();
+    const kafka = find(objects, 'Kafka').metadata.name;
+    const so = find(objects, 'ScaledObject').metadata.name;
     const fresh = await verify(['--only', 'kube', '--kubeconfig', cluster.kubeconfig, '--json']);
-    expect(check(fresh, 'kube.strimzi').problem.what).toBe('1 Kafka(s) not Ready: events (no Ready condition yet (operator not reconciling?))');
+    expect(check(fresh, 'kube.strimzi').problem.what).toBe(`1 Kafka(s) not Ready: ${kafka} (no Ready condition yet (operator not reconciling?))`);
+    // The variant's KEDA scale target, a Deployment the test gave a ready pod: the workloads still pass.
+    expect(check(fresh, 'kube.workloads').summary).toMatch(/, Deployment\/dojo-consumer 1\/1$/);
     expect(fresh.code).toBe(1);
 
-    await kubectl(['-n', 'lab', 'patch', 'kafka.kafka.strimzi.io', 'events', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }], kafkaVersion: '4.1.0' } })]);
-    await kubectl([
-      '-n', 'lab', 'patch', 'scaledobject.keda.sh', 'chatbot-consumer', '--subresource=status', '--type=merge', '-p',
-      JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'False', reason: 'ScaledObjectCheckFailed', message: 'Target resource doesn\'t exist' }, { type: 'Active', status: 'False' }] } }),
-    ]);
+    await setCondition('kafka.kafka.strimzi.io', kafka, { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }], kafkaVersion: find(objects, 'Kafka').spec.kafka.version });
+    await setCondition('scaledobject.keda.sh', so, {
+      conditions: [{ type: 'Ready', status: 'False', reason: 'ScaledObjectCheckFailed', message: "Target resource doesn't exist" }, { type: 'Active', status: 'False' }],
+    });
     const mixed = await verify(['--only', 'kube', '--kubeconfig', cluster.kubeconfig, '--json']);
     expect(check(mixed, 'kube.strimzi')).toMatchObject({ status: 'passed', summary: '1 Kafka(s) Ready (kafka.strimzi.io/v1)' });
     const keda = check(mixed, 'kube.keda');
-    expect(keda.problem.what).toBe("1 ScaledObject(s) not Ready: chatbot-consumer (ScaledObjectCheckFailed Target resource doesn't exist)");
-    expect(keda.problem.fix).toMatch(/scale target of chatbot-consumer does not exist/);
+    expect(keda.problem.what).toBe(`1 ScaledObject(s) not Ready: ${so} (ScaledObjectCheckFailed Target resource doesn't exist)`);
+    expect(keda.problem.fix).toMatch(new RegExp(`scale target of ${so} does not exist`));
 
-    await kubectl(['-n', 'lab', 'patch', 'scaledobject.keda.sh', 'chatbot-consumer', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Active', status: 'False' }] } })]);
+    await setCondition('scaledobject.keda.sh', so, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Active', status: 'False' }] });
     const ok = await verify(['--only', 'kube', '--kubeconfig', cluster.kubeconfig, '--json']);
     expect(check(ok, 'kube.keda').status).toBe('passed');
   });
 
   test('a broken lab: OOMKilled crash loop, a Pending unschedulable pod, an unbound PVC — with fixes', async () => {
     requireCluster();
+    // The unschedulable pod is the KEDA variant's consumer (a Deployment's pod), so both workload kinds are judged.
+    await installOperatorVariants();
+    const qd = workload('lab', 'qdrant');
+    const consumer = workload('lab', 'dojo-consumer').pods[0];
+    const c = consumer.metadata.name;
+    const qdContainer = qd.pods[0].spec.containers[0];
     try {
-      await setStatus('statefulset', 'qdrant', { ...stsReady(1, 'qdrant-6c7b'), readyReplicas: 0, availableReplicas: 0 });
+      await setStatus('statefulset', 'qdrant', { ...stsReady(1, qd.revision), readyReplicas: 0, availableReplicas: 0 });
       await setStatus('pod', 'qdrant-0', {
         phase: 'Running',
         conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False' }],
         containerStatuses: [
           {
-            name: 'qdrant', image: 'docker.io/qdrant/qdrant:v1.19.0', imageID: '', ready: false, started: false, restartCount: 7,
-            state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=qdrant' } },
+            name: qdContainer.name, image: qdContainer.image, imageID: '', ready: false, started: false, restartCount: 7,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${qdContainer.name}` } },
             lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: now(), finishedAt: now() } },
           },
         ],
       });
-      await setStatus('deployment', 'chatbot-consumer', { observedGeneration: 1, replicas: 1, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 1 });
-      await setStatus('pod', 'chatbot-consumer-7d9f8-abcde', {
+      await setStatus('deployment', 'dojo-consumer', { ...deploymentReady(1), readyReplicas: 0, availableReplicas: 0 });
+      await setStatus('pod', c, {
         phase: 'Pending',
         conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory.' }],
       });
@@ -308,13 +477,13 @@ describe("Kubernetes checks against the cluster tier's kube-apiserver", () => {
       expect(r.code).toBe(1);
       const w = check(r, 'kube.workloads');
       expect(w.problem.what).toBe(
-        '2 of 3 workload(s) not ready: StatefulSet/qdrant (qdrant-0: qdrant: CrashLoopBackOff (back-off 5m0s restarting failed container=qdrant), last exit OOMKilled); Deployment/chatbot-consumer (chatbot-consumer-7d9f8-abcde: unschedulable: 0/1 nodes are available: 1 Insufficient memory.)',
+        `2 of 3 workload(s) not ready: StatefulSet/qdrant (qdrant-0: qdrant: CrashLoopBackOff (back-off 5m0s restarting failed container=qdrant), last exit OOMKilled); Deployment/dojo-consumer (${c}: unschedulable: 0/1 nodes are available: 1 Insufficient memory.)`,
       );
       expect(w.problem.fix).toBe('container qdrant was OOMKilled: raise its memory limit (Redpanda: keep --memory about 80% of the limit)');
       expect(w.problem.tried).toMatch(/StatefulSet\/qdrant\s+0\/1\s+NOT READY/);
       const p = check(r, 'kube.pods');
       expect(p.status).toBe('failed');
-      expect(p.problem.what).toMatch(/^2 pod problem\(s\): chatbot-consumer-7d9f8-abcde: unschedulable: .*Insufficient memory.*; qdrant-0: qdrant: CrashLoopBackOff/);
+      expect(p.problem.what).toMatch(new RegExp(`^2 pod problem\\(s\\): ${c}: unschedulable: .*Insufficient memory.*; qdrant-0: qdrant: CrashLoopBackOff`));
       const v = check(r, 'kube.pvcs');
       expect(v.problem.what).toBe('1 of 2 PVC(s) not Bound: qdrant-storage-qdrant-0 (Pending)');
       expect(v.problem.fix).toMatch(/StorageClass exists and has a provisioner/);
@@ -354,19 +523,22 @@ describe('the full run: npm run verify -- --port-forward (real API server + brok
     expect(await leftovers(b.bootstrap)).toEqual({ topics: [], groups: [] });
   });
 
+  /** CPU/memory the metrics stand-in reports for each running pod the test created in lab. */
+  const USAGE: Record<string, { cpu: string; memory: string }> = { 'rp-0': { cpu: '153m', memory: '1228Mi' }, 'qdrant-0': { cpu: '12m', memory: '180Mi' } };
+
   async function startStandin(forwards: Record<string, number>) {
+    const running = workloads.filter((w) => w.namespace === 'lab' && w.kind !== 'job').flatMap((w) => w.pods);
     standin = await startKubeletStandin(
       {
         kubeconfig: cluster.kubeconfig,
         forwards,
-        metrics: [
-          { pod: 'rp-0', containers: [{ name: 'redpanda', cpu: '153m', memory: '1536Mi' }] },
-          { pod: 'qdrant-0', containers: [{ name: 'qdrant', cpu: '12m', memory: '180Mi' }] },
-          { pod: 'chatbot-consumer-7d9f8-abcde', containers: [{ name: 'consumer', cpu: '1m', memory: '8Mi' }] },
-        ],
+        metrics: running.map((p) => ({
+          pod: p.metadata.name,
+          containers: p.spec.containers.map((c: Obj) => ({ name: c.name, ...(USAGE[p.metadata.name] ?? { cpu: '1m', memory: '8Mi' }) })),
+        })),
         stats: [
           {
-            node: 'node-1',
+            node: NODE,
             pods: [
               { namespace: 'lab', name: 'rp-0', volumes: [{ pvc: 'datadir-rp-0', usedBytes: 120 * 2 ** 20, capacityBytes: 2 ** 30 }] },
               { namespace: 'lab', name: 'qdrant-0', volumes: [{ pvc: 'qdrant-storage-qdrant-0', usedBytes: 3 * 2 ** 20, capacityBytes: 2 ** 30 }] },
@@ -379,7 +551,7 @@ describe('the full run: npm run verify -- --port-forward (real API server + brok
     return standin;
   }
 
-  test('every check passes: tunnels to the broker and Qdrant, API key from the Secret, usage table, nothing changed in the cluster', async () => {
+  test('every check passes: tunnels to the broker and Qdrant, usage table, nothing changed in the cluster', async () => {
     requireCluster();
     await operatorResourcesReady();
     const s = await startStandin({ 'lab/rp-0:9092': b.forwarded.listenPort, 'lab/qdrant-0:6333': qdrant.port });
@@ -409,16 +581,19 @@ describe('the full run: npm run verify -- --port-forward (real API server + brok
     const adv = b.forwarded.advertisedPort;
     expect(check(r, 'kube.port-forward').summary).toMatch(new RegExp(`^2 tunnel\\(s\\) open: 127\\.0\\.0\\.1:${adv} -> rp-0:9092, 127\\.0\\.0\\.1:\\d+ -> qdrant-0:6333$`));
     expect(r.json.targets.kafka).toMatchObject({ brokers: [`127.0.0.1:${adv}`], source: `port-forward to rp-0 (base ${adv} from datastream.cdk8s.io/port-forward-base)` });
-    expect(r.json.targets.qdrant.apiKey).toBe("from Secret lab/qdrant-apikey key api-key (from the StatefulSet's QDRANT__SERVICE__API_KEY)");
+    // The lab's Qdrant has no API key (its StatefulSet references none): verify sends none.
+    expect(r.json.targets.qdrant.apiKey).toBe('none');
+    expect(qdrant.requests.length).toBeGreaterThan(0);
+    expect(qdrant.requests.every((x) => x.apiKey === undefined)).toBe(true);
     expect(check(r, 'kafka.metadata').data.brokers).toEqual([{ id: 1, host: '127.0.0.1', port: adv, reachable: true }]);
     expect(check(r, 'kafka.durability').data).toMatchObject({ produced: 1000, read: 1000, lost: 0, duplicated: 0, outOfOrder: 0 });
     const usage = check(r, 'kube.usage');
+    // rp-0, qdrant-0 and the KEDA variant's consumer; the configure Job's completed pod has no metrics.
     expect(usage.summary).toBe('3 pod(s) measured, 2 volume(s) measured');
-    expect(usage.lines.join('\n')).toMatch(/rp-0\s+153m\s+1\.5 GiB \(60% of limit\)/);
+    // 1228Mi of the synthesized 1536Mi limit (Redpanda's --memory is about 80% of it).
+    expect(usage.lines.join('\n')).toMatch(/rp-0\s+153m\s+1\.2 GiB \(80% of limit\)/);
     expect(usage.lines.join('\n')).toMatch(/datadir-rp-0\s+rp-0\s+120 MiB\s+1\.0 GiB\s+12%/);
     expect(s.portForwardRequests).toEqual(expect.arrayContaining(['lab/rp-0:9092', 'lab/qdrant-0:6333']));
-    expect(qdrant.requests.filter((x) => x.path.startsWith('/collections')).every((x) => x.apiKey === API_KEY)).toBe(true);
-    expect(r.stdout + r.stderr).not.toContain(API_KEY);
 
     // Only reads: every object in the namespace has the resourceVersion it had before.
     expect(await snapshot()).toEqual(before);
@@ -432,15 +607,33 @@ describe('the full run: npm run verify -- --port-forward (real API server + brok
     expect([...qdrant.collections.keys()]).toEqual(['chatbot-docs']);
   });
 
+  test('a Qdrant with an API key: verify reads it from the Secret its StatefulSet references, sends it, never prints it', async () => {
+    requireCluster();
+    await deployKeyedQdrant();
+    const s = await startStandin({ [`${KEYED_NS}/qdrant-0:6333`]: qdrantKeyed.port });
+    const before = qdrantKeyed.requests.length;
+    const r = await verify(['--port-forward', '--kubeconfig', s.kubeconfig, '-n', KEYED_NS, '--only', 'qdrant', '--json']);
+    expectStatuses(r, { 'kube.port-forward': 'passed', 'qdrant.health': 'passed', 'qdrant.collections': 'passed', 'qdrant.vectors': 'passed', 'cleanup': 'passed' });
+    expect(r.json.targets.qdrant.apiKey).toBe(`from Secret ${KEYED_NS}/qdrant-apikey key api-key (from the StatefulSet's QDRANT__SERVICE__API_KEY)`);
+    const sent = qdrantKeyed.requests.slice(before).filter((x) => x.path.startsWith('/collections'));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((x) => x.apiKey === API_KEY)).toBe(true);
+    expect(r.stdout + r.stderr).not.toContain(API_KEY);
+    expect([...qdrantKeyed.collections.keys()]).toEqual(['chatbot-docs']);
+  });
+
   test('--qdrant-api-key-secret NAME/KEY reads the key from that Secret; a wrong key name says which keys exist', async () => {
     requireCluster();
-    const s = await startStandin({ 'lab/qdrant-0:6333': qdrant.port });
-    const ok = await verify(['--port-forward', '--kubeconfig', s.kubeconfig, '--only', 'qdrant', '--qdrant-api-key-secret', 'qdrant-apikey/api-key', '--json']);
+    await deployKeyedQdrant();
+    const s = await startStandin({ [`${KEYED_NS}/qdrant-0:6333`]: qdrantKeyed.port });
+    const ok = await verify(['--port-forward', '--kubeconfig', s.kubeconfig, '-n', KEYED_NS, '--only', 'qdrant', '--qdrant-api-key-secret', 'qdrant-apikey/api-key', '--json']);
     expectStatuses(ok, { 'kube.port-forward': 'passed', 'qdrant.health': 'passed', 'qdrant.collections': 'passed', 'qdrant.vectors': 'passed', 'cleanup': 'passed' });
-    expect(ok.json.targets.qdrant.apiKey).toBe('from Secret lab/qdrant-apikey key api-key');
-    const wrong = await verify(['--port-forward', '--kubeconfig', s.kubeconfig, '--only', 'qdrant', '--qdrant-api-key-secret', 'qdrant-apikey/apikey', '--json']);
+    expect(ok.json.targets.qdrant.apiKey).toBe(`from Secret ${KEYED_NS}/qdrant-apikey key api-key`);
+    const wrong = await verify(['--port-forward', '--kubeconfig', s.kubeconfig, '-n', KEYED_NS, '--only', 'qdrant', '--qdrant-api-key-secret', 'qdrant-apikey/apikey', '--json']);
     expect(wrong.code).toBe(1);
-    expect(check(wrong, 'qdrant.health').problem.what).toBe('no Qdrant target: cannot read the API key from Secret lab/qdrant-apikey: Secret lab/qdrant-apikey has no key "apikey" (keys: api-key)');
+    expect(check(wrong, 'qdrant.health').problem.what).toBe(
+      `no Qdrant target: cannot read the API key from Secret ${KEYED_NS}/qdrant-apikey: Secret ${KEYED_NS}/qdrant-apikey has no key "apikey" (keys: api-key)`,
+    );
   });
 
   test('port-forward failures: the local port is taken; the pod does not listen on the port', async () => {
@@ -476,27 +669,18 @@ describe('three brokers: a tunnel per broker, replication factor 3, leader elect
     let standin: KubeletStandin | undefined;
     try {
       const base = k3.nodes[0].forwarded.advertisedPort;
-      const rpLabels = { 'app.kubernetes.io/name': 'redpanda', 'app.kubernetes.io/instance': 'rp' };
-      await kubectl(
-        ['apply', '-f', '-'],
-        [
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab3' } },
-          { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'lab3' } },
-          {
-            apiVersion: 'apps/v1',
-            kind: 'StatefulSet',
-            metadata: { name: 'rp', namespace: 'lab3', labels: rpLabels, annotations: { 'datastream.cdk8s.io/port-forward-base': String(base) } },
-            spec: {
-              replicas: 3,
-              serviceName: 'rp-headless',
-              selector: { matchLabels: rpLabels },
-              template: { metadata: { labels: rpLabels }, spec: { containers: [{ name: 'redpanda', image: 'docker.redpanda.com/redpandadata/redpanda:v26.2.1', ports: [{ name: 'kafka-local', containerPort: 9092 }] }] } },
-            },
-          },
-        ]
-          .map((o) => stringify(o))
-          .join('---\n'),
-      );
+      // The ha variant's Redpanda (3 brokers: StatefulSet, Services, ConfigMap, PDB, ...), moved to namespace lab3 so
+      // that the lab's one-broker rp stays as it is; the namespace carries the lab Namespace's PodSecurity labels.
+      const ha = synthVariants('ha').objects;
+      const labNs = find(ha, 'Namespace', 'lab');
+      const rpObjects = ha.filter((o) => o.metadata?.namespace === 'lab' && o.metadata?.labels?.['app.kubernetes.io/name'] === 'redpanda');
+      const sts = find(rpObjects, 'StatefulSet', 'rp');
+      expect(sts.spec.replicas).toBe(3);
+      const moved = rpObjects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: 'lab3' } }));
+      await kubectl(['apply', '-f', '-'], toYaml([{ ...labNs, metadata: { ...labNs.metadata, name: 'lab3' } }, ...moved]));
+      await retargetPortForward(sts, 'lab3', base);
+      await materializeStatefulSet(sts, 'lab3');
+      await makeEverythingReady();
       standin = await startKubeletStandin(
         { kubeconfig: cluster.kubeconfig, forwards: Object.fromEntries(k3.nodes.map((x: any, i: number) => [`lab3/rp-${i}:9092`, x.forwarded.listenPort])) },
         path.join(cluster.dir, 'standin3-kubeconfig'),

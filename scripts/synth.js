@@ -4,7 +4,7 @@
 // written into a fresh temporary folder next to dist/; only when every chart synthesized does it replace dist/,
 // so a validation error leaves dist/ exactly as it was.
 const path = require('path');
-const { load } = require('./ts-run');
+const { loadWithCodeCache } = require('./ts-run');
 const { atomicSynth } = require('./atomic-synth');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -27,7 +27,7 @@ function parseArgs(argv) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const lab = load(path.join(ROOT, 'main.ts'));
+  const { exports: lab, saveCodeCache } = loadWithCodeCache(path.join(ROOT, 'main.ts'));
   if (args.help) {
     process.stdout.write(`usage: npm run synth -- [--variant NAME[,NAME]] [--outdir DIR]\nvariants: ${Object.keys(lab.VARIANTS).join(', ')}\ncombinations: ${lab.COMBINATIONS.join(' ')}\n`);
     return;
@@ -41,6 +41,7 @@ function main() {
     process.exit(1);
   }
   process.stdout.write(`${path.relative(process.cwd(), outdir) || outdir}/ (${args.variants}): ${files.join(', ')}\n`);
+  saveCodeCache();
 }
 
 main();

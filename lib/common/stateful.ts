@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CONFIG_HASH_ANNOTATION, configHash } from './config-hash';
+import { HEADLESS_SERVICE_LABEL } from './labels';
 import { restrictedPodSecurityContext } from './security';
 
 /**
@@ -86,5 +87,33 @@ export function onePodAtATimeBudget(scope: Construct, id: string, metadata: k8s.
   return new k8s.KubePodDisruptionBudget(scope, id, {
     metadata,
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  });
+}
+
+/** Name, namespace, labels, selector and ports of a Service. */
+export interface ServiceOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: { [key: string]: string };
+  readonly selector: { [key: string]: string };
+  readonly ports: k8s.ServicePort[];
+}
+
+/**
+ * The headless Service that gives StatefulSet pods their DNS names. It publishes not-ready addresses (peers must
+ * resolve each other before any is Ready) and carries HEADLESS_SERVICE_LABEL so a ServiceMonitor can select it alone.
+ */
+export function headlessService(scope: Construct, id: string, o: ServiceOptions): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: o.name, namespace: o.namespace, labels: { ...o.labels, [HEADLESS_SERVICE_LABEL]: 'true' } },
+    spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: o.selector, ports: o.ports },
+  });
+}
+
+/** The ClusterIP Service clients use. */
+export function clientService(scope: Construct, id: string, o: ServiceOptions): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+    spec: { type: 'ClusterIP', selector: o.selector, ports: o.ports },
   });
 }

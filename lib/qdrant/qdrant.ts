@@ -7,7 +7,7 @@ import { NetworkPeer } from '../common/network-policy';
 import { resolveNamespace } from '../common/naming';
 import { spreadAffinity } from '../common/scheduling';
 import { restrictedContainerSecurityContext } from '../common/security';
-import { claimTemplate, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
+import { claimTemplate, clientService, headlessService, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
 import { DatastreamValidationError, failureMessage } from '../common/validation';
 import { SecretKeyReference } from '../kafka/cluster';
 import { grpcUrl, httpUrl, probeTimings, qdrantNames, renderConfig, renderStartScript } from './model';
@@ -117,28 +117,13 @@ export class Qdrant extends Construct implements IQdrant {
     this.configMap = new k8s.KubeConfigMap(this, 'config', { metadata: meta(n.config), data: configData });
 
     const port = tcpServicePort;
-    new k8s.KubeService(this, 'service', {
-      metadata: meta(n.clientService),
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        // No p2p here: the peer port accepts writes and belongs to the peers only.
-        ports: [port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http), port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc)],
-      },
-    });
-    new k8s.KubeService(this, 'headless-service', {
-      metadata: { ...meta(n.headlessService), labels: { ...labels, [QDRANT_HEADLESS_LABEL]: 'true' } },
-      spec: {
-        clusterIp: 'None',
-        // Peers must resolve each other before they are Ready: readiness itself waits for consensus.
-        publishNotReadyAddresses: true,
-        selector,
-        ports: [
-          port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http),
-          port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc),
-          port(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p),
-        ],
-      },
+    const svc = (name: string) => ({ name, namespace, labels, selector });
+    // No p2p on the client Service: the peer port accepts writes and belongs to the peers only.
+    clientService(this, 'service', { ...svc(n.clientService), ports: [port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http), port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc)] });
+    // Peers must resolve each other before they are Ready: readiness itself waits for consensus.
+    headlessService(this, 'headless-service', {
+      ...svc(n.headlessService),
+      ports: [port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http), port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc), port(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p)],
     });
 
     const secretEnv = (name: string, ref: SecretKeyReference): k8s.EnvVar => ({

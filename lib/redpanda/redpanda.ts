@@ -8,7 +8,7 @@ import { ContentNamedJob } from '../common/content-named-job';
 import { commonLabels, ComponentIdentity, HEADLESS_SERVICE_LABEL, selectorLabels } from '../common/labels';
 import { resolveNamespace } from '../common/naming';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
-import { claimTemplate, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
+import { claimTemplate, clientService, headlessService, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
 import { spreadAffinity } from '../common/scheduling';
 import { IKafkaCluster, IKafkaTopic, KafkaAuthentication, KafkaCredentials, KafkaListenerConnection } from '../kafka/cluster';
 import {
@@ -95,34 +95,26 @@ export class Redpanda extends Construct implements IKafkaCluster {
     new k8s.KubeConfigMap(this, 'config', { metadata: meta(n.config), data: configData });
 
     const port = tcpServicePort;
-    new k8s.KubeService(this, 'headless-service', {
-      metadata: { ...meta(n.headlessService), labels: { ...labels, [HEADLESS_SERVICE_LABEL]: 'true' } },
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector,
-        ports: [
-          port(REDPANDA_PORT_NAMES.admin, REDPANDA_PORTS.admin),
-          port(REDPANDA_PORT_NAMES.kafka, REDPANDA_PORTS.kafka),
-          port(REDPANDA_PORT_NAMES.http, REDPANDA_PORTS.http),
-          port(REDPANDA_PORT_NAMES.schemaRegistry, REDPANDA_PORTS.schemaRegistry),
-          port(REDPANDA_PORT_NAMES.rpc, REDPANDA_PORTS.rpc),
-        ],
-      },
+    const svc = (name: string) => ({ name, namespace, labels, selector });
+    headlessService(this, 'headless-service', {
+      ...svc(n.headlessService),
+      ports: [
+        port(REDPANDA_PORT_NAMES.admin, REDPANDA_PORTS.admin),
+        port(REDPANDA_PORT_NAMES.kafka, REDPANDA_PORTS.kafka),
+        port(REDPANDA_PORT_NAMES.http, REDPANDA_PORTS.http),
+        port(REDPANDA_PORT_NAMES.schemaRegistry, REDPANDA_PORTS.schemaRegistry),
+        port(REDPANDA_PORT_NAMES.rpc, REDPANDA_PORTS.rpc),
+      ],
     });
-    new k8s.KubeService(this, 'service', {
-      metadata: meta(n.clientService),
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [
-          port(REDPANDA_PORT_NAMES.kafka, REDPANDA_PORTS.kafka),
-          ...(s.portForward ? [port(REDPANDA_PORT_NAMES.kafkaLocal, REDPANDA_PORTS.kafkaLocal)] : []),
-          port(REDPANDA_PORT_NAMES.admin, REDPANDA_PORTS.admin),
-          port(REDPANDA_PORT_NAMES.http, REDPANDA_PORTS.http),
-          port(REDPANDA_PORT_NAMES.schemaRegistry, REDPANDA_PORTS.schemaRegistry),
-        ],
-      },
+    clientService(this, 'service', {
+      ...svc(n.clientService),
+      ports: [
+        port(REDPANDA_PORT_NAMES.kafka, REDPANDA_PORTS.kafka),
+        ...(s.portForward ? [port(REDPANDA_PORT_NAMES.kafkaLocal, REDPANDA_PORTS.kafkaLocal)] : []),
+        port(REDPANDA_PORT_NAMES.admin, REDPANDA_PORTS.admin),
+        port(REDPANDA_PORT_NAMES.http, REDPANDA_PORTS.http),
+        port(REDPANDA_PORT_NAMES.schemaRegistry, REDPANDA_PORTS.schemaRegistry),
+      ],
     });
     if (s.external) {
       for (let i = 0; i < s.replicas; i++) {

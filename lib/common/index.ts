@@ -10,3 +10,4 @@ export * from './content-named-job';
 export * from './network-policy';
 export * from './stateful';
 export * from './ingress-policy';
+export * from './secret-ref';

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { SecretKeyReference } from '../common/secret-ref';
 
 /** How a client authenticates to a Kafka listener. */
 export enum KafkaAuthentication {
@@ -12,13 +13,7 @@ export enum KafkaAuthentication {
   MTLS = 'tls',
 }
 
-/** A key in a Secret that lives next to the cluster. */
-export interface SecretKeyReference {
-  /** Secret name. */
-  readonly secretName: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
+export type { SecretKeyReference } from '../common/secret-ref';
 
 /** What a client needs to reach one listener of a Kafka cluster. Every address is an in-cluster FQDN. */
 export interface KafkaListenerConnection {

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { envFromSecret } from '../common/secret-ref';
 import { Construct } from 'constructs';
 import { IMAGES, imageRef } from '../common/images';
 import { commonLabels, selectorLabels } from '../common/labels';
@@ -124,7 +125,7 @@ export function rpkConnection(s: KafkaClientSettings): { env: k8s.EnvVar[]; volu
     env.push(
       { name: 'RPK_SASL_MECHANISM', value: rpkSaslMechanism(creds.authentication) },
       { name: 'RPK_USER', value: creds.username },
-      { name: 'RPK_PASS', valueFrom: { secretKeyRef: { name: creds.passwordSecret!.secretName, key: creds.passwordSecret!.key } } },
+      envFromSecret('RPK_PASS', creds.passwordSecret!),
     );
   }
   if (conn.tlsCaSecret) {

@@ -1,6 +1,6 @@
 import { NetworkPeer } from '../common/network-policy';
 import { AntiAffinity } from '../common/scheduling';
-import { SecretKeyReference } from '../kafka/cluster';
+import { SecretKeyReference } from '../common/secret-ref';
 
 /** CPU and memory of each Qdrant container. */
 export interface QdrantResources {

@@ -9,7 +9,7 @@ import { spreadAffinity } from '../common/scheduling';
 import { restrictedContainerSecurityContext } from '../common/security';
 import { claimTemplate, clientService, headlessService, onePodAtATimeBudget, statefulWorkloadSpec, tcpContainerPort, tcpServicePort } from '../common/stateful';
 import { DatastreamValidationError, failureMessage } from '../common/validation';
-import { SecretKeyReference } from '../kafka/cluster';
+import { envFromSecret, SecretKeyReference } from '../common/secret-ref';
 import { grpcUrl, httpUrl, probeTimings, qdrantNames, renderConfig, renderStartScript } from './model';
 import { QDRANT_CONFIG_FILES, QDRANT_PATHS, QDRANT_PORT_NAMES, QDRANT_PORTS, QDRANT_UID, QDRANT_VOLUMES } from './ports';
 import { QdrantConnectionEnvOptions, QdrantProps } from './props';
@@ -126,15 +126,11 @@ export class Qdrant extends Construct implements IQdrant {
       ports: [port(QDRANT_PORT_NAMES.http, QDRANT_PORTS.http), port(QDRANT_PORT_NAMES.grpc, QDRANT_PORTS.grpc), port(QDRANT_PORT_NAMES.p2p, QDRANT_PORTS.p2p)],
     });
 
-    const secretEnv = (name: string, ref: SecretKeyReference): k8s.EnvVar => ({
-      name,
-      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-    });
     const env: k8s.EnvVar[] = [
       { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
       { name: 'QDRANT_INIT_FILE_PATH', value: QDRANT_PATHS.initFile },
-      ...(s.apiKeySecret ? [secretEnv('QDRANT__SERVICE__API_KEY', s.apiKeySecret)] : []),
-      ...(s.readOnlyApiKeySecret ? [secretEnv('QDRANT__SERVICE__READ_ONLY_API_KEY', s.readOnlyApiKeySecret)] : []),
+      ...(s.apiKeySecret ? [envFromSecret('QDRANT__SERVICE__API_KEY', s.apiKeySecret)] : []),
+      ...(s.readOnlyApiKeySecret ? [envFromSecret('QDRANT__SERVICE__READ_ONLY_API_KEY', s.readOnlyApiKeySecret)] : []),
     ];
     const containerPort = tcpContainerPort;
     const httpGet = (path: string) => ({ path, port: k8s.IntOrString.fromString(QDRANT_PORT_NAMES.http), scheme: 'HTTP' });
@@ -261,7 +257,7 @@ export class Qdrant extends Construct implements IQdrant {
     const ref = options.readOnly ? this.readOnlyApiKeySecret : this.apiKeySecret;
     return [
       { name: urlVariable, value: this.url },
-      ...(ref ? [{ name: apiKeyVariable, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } }] : []),
+      ...(ref ? [envFromSecret(apiKeyVariable, ref)] : []),
     ];
   }
 

@@ -3,7 +3,7 @@ import { NetworkPeer } from '../common/network-policy';
 import { DEFAULT_CLUSTER_DOMAIN } from '../common/naming';
 import { isQuantity, parseBytes, parseMillicores } from '../common/quantity';
 import { AntiAffinity } from '../common/scheduling';
-import { SecretKeyReference } from '../kafka/cluster';
+import { SecretKeyReference } from '../common/secret-ref';
 import {
   BinaryQuantizationEncoding,
   ProductQuantizationCompression,

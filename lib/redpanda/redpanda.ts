@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
 import { IngressPolicy, tcpPolicyPort } from '../common/ingress-policy';
+import { envFromSecret } from '../common/secret-ref';
 import { NetworkPeer } from '../common/network-policy';
 import { ContentNamedJob } from '../common/content-named-job';
 import { commonLabels, ComponentIdentity, HEADLESS_SERVICE_LABEL, selectorLabels } from '../common/labels';
@@ -416,7 +417,7 @@ export class Redpanda extends Construct implements IKafkaCluster {
       const admin = s.sasl.superusers[0];
       env.push(
         { name: 'RPK_USER', value: admin },
-        { name: 'RPK_PASS', valueFrom: { secretKeyRef: { name: s.sasl.usersSecretName, key: admin } } },
+        envFromSecret('RPK_PASS', { secretName: s.sasl.usersSecretName, key: admin }),
         { name: 'RPK_SASL_MECHANISM', value: s.sasl.mechanism },
       );
       if (self) env.push({ name: 'RP_BOOTSTRAP_USER', value: `${admin}:$(RPK_PASS):${s.sasl.mechanism}` });
